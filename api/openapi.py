@@ -1,0 +1,218 @@
+"""The OpenAPI 3.1 document of /api/v1."""
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_TIME_DESC = "ISO 8601 with offset (2026-11-25T14:05:00+07:00) or epoch seconds"
+
+
+def _resp(desc: str, schema: dict) -> dict:
+    return {"description": desc, "content": {"application/json": {"schema": schema}}}
+
+
+_ID = {
+    "name": "sensor_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 128},
+}
+
+OPENAPI: dict = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "IOC data API",
+        "version": "1.0.0",
+        "description": "Sensors of the province's Intelligent Operations Centre, their "
+        "latest values and time series. Times are UTC (ISO 8601, Z).",
+    },
+    "servers": [{"url": "/"}],
+    "paths": {
+        "/api/v1/sensors": {
+            "get": {
+                "summary": "List sensors with their freshness state",
+                "parameters": [
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {"name": "area", "in": "query", "schema": {"type": "string"}},
+                    {"name": "region", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "state",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["ok", "stale", "offline", "never"],
+                        },
+                    },
+                ],
+                "responses": {
+                    "200": _resp(
+                        "Sensors",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "count": {"type": "integer"},
+                                "sensors": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Sensor"},
+                                },
+                            },
+                        },
+                    ),
+                    "400": _resp("Bad parameter", _ERROR),
+                },
+            }
+        },
+        "/api/v1/sensors/{sensor_id}/latest": {
+            "get": {
+                "summary": "Newest value of each metric of a sensor",
+                "parameters": [_ID],
+                "responses": {
+                    "200": _resp(
+                        "Latest values",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "sensor": {"type": "string"},
+                                "state": {"type": "string"},
+                                "last_seen": {
+                                    "type": ["string", "null"],
+                                    "format": "date-time",
+                                },
+                                "values": {
+                                    "type": "object",
+                                    "additionalProperties": {
+                                        "type": "object",
+                                        "properties": {
+                                            "value": {"type": "number"},
+                                            "ts": {
+                                                "type": "string",
+                                                "format": "date-time",
+                                            },
+                                            "unit": {"type": ["string", "null"]},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    ),
+                    "404": _resp("Unknown sensor", _ERROR),
+                },
+            }
+        },
+        "/api/v1/sensors/{sensor_id}/series": {
+            "get": {
+                "summary": "Bucketed time series of one metric (mean, min, max, count)",
+                "description": "At most 5,000 buckets; 'auto' aims at about 1,000. "
+                "Steps of "
+                "a minute or more read rollups, not raw readings. Buckets of "
+                "a day or more start at local midnight (UTC+7).",
+                "parameters": [
+                    _ID,
+                    {
+                        "name": "metric",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "from",
+                        "in": "query",
+                        "description": _TIME_DESC + "; default 24 h before 'to'",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "to",
+                        "in": "query",
+                        "description": _TIME_DESC + "; default now",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "step",
+                        "in": "query",
+                        "description": "auto, seconds, or 30s, 5m, 1h, 1d",
+                        "schema": {"type": "string", "default": "auto"},
+                    },
+                ],
+                "responses": {
+                    "200": _resp(
+                        "Series",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "sensor": {"type": "string"},
+                                "metric": {"type": "string"},
+                                "unit": {"type": "string"},
+                                "step_s": {"type": "integer"},
+                                "source": {
+                                    "type": "string",
+                                    "enum": ["readings", "rollup_1m", "rollup_1h"],
+                                },
+                                "from": {"type": "string", "format": "date-time"},
+                                "to": {"type": "string", "format": "date-time"},
+                                "points": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "ts": {
+                                                "type": "string",
+                                                "format": "date-time",
+                                            },
+                                            "mean": {"type": "number"},
+                                            "min": {"type": "number"},
+                                            "max": {"type": "number"},
+                                            "count": {"type": "integer"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    ),
+                    "400": _resp("Bad parameter", _ERROR),
+                    "404": _resp("Unknown sensor", _ERROR),
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Sensor": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "name": {"type": "string"},
+                    "name_en": {"type": "string"},
+                    "area": {"type": "string"},
+                    "region": {"type": "string"},
+                    "lat": {"type": "number"},
+                    "lon": {"type": "number"},
+                    "unit": {"type": "string"},
+                    "period_s": {"type": "number"},
+                    "state": {
+                        "type": "string",
+                        "enum": ["ok", "stale", "offline", "never"],
+                    },
+                    "last_seen": {"type": ["string", "null"], "format": "date-time"},
+                },
+            },
+            "Error": {
+                "type": "object",
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "parameter": {"type": "string"},
+                        },
+                    }
+                },
+            },
+        }
+    },
+}

@@ -1,0 +1,189 @@
+"""/api/v1: sensors, their latest values and series, with an OpenAPI document."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from api.openapi import OPENAPI
+from api.params import ParamError, parse_choice, parse_step, parse_time
+from store import queries
+from store.metrics import METRICS
+from store.runtime import get_engine
+from store.writes import now_ms
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+DAY_MS = 86_400_000
+
+
+def iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return (
+        datetime.fromtimestamp(ms / 1000, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def error(
+    status: int, code: str, message: str, parameter: str | None = None
+) -> Response:
+    body = {"error": {"code": code, "message": message}}
+    if parameter:
+        body["error"]["parameter"] = parameter
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp
+
+
+@bp.errorhandler(ParamError)
+def _bad_param(exc: ParamError) -> Response:
+    return error(400, "bad_parameter", exc.message, exc.parameter)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return error(
+        exc.code or 500,
+        (exc.name or "error").lower().replace(" ", "_"),
+        exc.description or "",
+    )
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception) -> Response:
+    # Logged with its traceback here; the client gets a message, never the traceback.
+    log.exception("API error on %s", request.path)
+    return error(
+        500, "internal_error", "the server could not answer; the error is logged"
+    )
+
+
+def _sensor_json(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "name": row["name"],
+        "name_en": row["name_en"],
+        "area": row["area"],
+        "region": row["region"],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "unit": row["unit"],
+        "period_s": row["period_s"],
+        "state": row["state"],
+        "last_seen": iso(
+            None if row["last_seen_ms"] is None else int(row["last_seen_ms"])
+        ),
+    }
+
+
+@bp.get("/sensors")
+def sensors() -> Response:
+    kind = parse_choice("kind", request.args.get("kind"))
+    area = parse_choice("area", request.args.get("area"))
+    region = parse_choice("region", request.args.get("region"))
+    state = parse_choice(
+        "state", request.args.get("state"), {"ok", "stale", "offline", "never"}
+    )
+    df = queries.sensors(get_engine(), kind=kind, area=area, region=region)
+    if state:
+        df = df[df["state"] == state]
+    rows = df.astype(object).where(df.notna(), None).to_dict("records")
+    return jsonify({"count": len(rows), "sensors": [_sensor_json(r) for r in rows]})
+
+
+def _known_sensor(sensor_id: str) -> dict:
+    if len(sensor_id) > 128:
+        raise ParamError("id", "longer than 128 characters")
+    s = queries.sensor(get_engine(), sensor_id)
+    if s is None:
+        raise _NotFound(sensor_id)
+    return s
+
+
+class _NotFound(Exception):
+    def __init__(self, sensor_id: str) -> None:
+        self.sensor_id = sensor_id
+
+
+@bp.errorhandler(_NotFound)
+def _not_found(exc: _NotFound) -> Response:
+    return error(404, "not_found", f"no sensor {exc.sensor_id!r}")
+
+
+@bp.get("/sensors/<sensor_id>/latest")
+def latest(sensor_id: str) -> Response:
+    s = _known_sensor(sensor_id)
+    df = queries.latest(get_engine(), sensor_id)
+    values = {
+        r.metric: {
+            "value": r.value,
+            "ts": iso(int(r.ts)),
+            "unit": METRICS[r.metric].unit if r.metric in METRICS else None,
+        }
+        for r in df.itertuples()
+    }
+    state = queries.freshness(s["last_seen_ms"], s["period_s"], now_ms())
+    return jsonify(
+        {
+            "sensor": sensor_id,
+            "state": state,
+            "last_seen": iso(s["last_seen_ms"]),
+            "values": values,
+        }
+    )
+
+
+@bp.get("/sensors/<sensor_id>/series")
+def series(sensor_id: str) -> Response:
+    s = _known_sensor(sensor_id)
+    metric = request.args.get("metric") or ""
+    if not metric:
+        raise ParamError(
+            "metric", f"required; this sensor has {', '.join(s['metrics'])}"
+        )
+    if metric not in (s["metrics"] or []):
+        raise ParamError("metric", f"this sensor has {', '.join(s['metrics'])}")
+    now = now_ms()
+    to = parse_time("to", request.args.get("to"), now)
+    frm = parse_time("from", request.args.get("from"), to - DAY_MS)
+    step = parse_step(request.args.get("step"))
+    if to <= frm:
+        raise ParamError("to", "must be after 'from'")
+    chosen = step if step is not None else queries.auto_step_s(frm, to)
+    try:
+        df = queries.series(get_engine(), sensor_id, metric, frm, to, chosen)
+    except ValueError as exc:
+        raise ParamError("step", str(exc)) from exc
+    return jsonify(
+        {
+            "sensor": sensor_id,
+            "metric": metric,
+            "unit": METRICS[metric].unit,
+            "from": iso(frm),
+            "to": iso(to),
+            "step_s": chosen,
+            "source": queries.series_source(chosen),
+            "points": [
+                {
+                    "ts": iso(int(r.ts)),
+                    "mean": r.mean,
+                    "min": r.min,
+                    "max": r.max,
+                    "count": int(r.count),
+                }
+                for r in df.itertuples()
+            ],
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(OPENAPI)

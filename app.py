@@ -1,0 +1,82 @@
+"""The IOC web app. ``python app.py`` starts the whole system (see services.py);
+``gunicorn app:server`` serves the web part alone."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import dash
+import flask_bootstrap
+from flask import send_from_directory
+
+import config
+from api.v1 import bp as api_v1
+from i18n import t
+from layouts._shell import shell
+
+VENDOR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5"
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    pages_folder="layouts",
+    title=t("app.title"),
+    update_title=None,
+    suppress_callback_exceptions=True,  # pages' components exist only when shown
+    external_stylesheets=[
+        "/vendor/css/bootstrap.min.css",
+        "/vendor/css/font/bootstrap-icons.min.css",
+    ],
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+)
+app.layout = shell
+server = app.server
+server.json.ensure_ascii = False  # Vietnamese names readable in API answers
+server.register_blueprint(api_v1)
+
+import callbacks  # noqa: E402,F401 - registers every callback once
+
+
+@server.route("/vendor/<path:filename>")
+def vendor(filename: str):  # noqa: ANN201 - Flask response
+    """Bootstrap 5 and its icons from the installed bootstrap-flask package (no CDN)."""
+    return send_from_directory(VENDOR, filename, max_age=86400)
+
+
+def main() -> int:
+    cfg = config.load()
+    logging.basicConfig(
+        level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if sys.argv[1:] == ["migrate"]:
+        from store import migrate
+        from store.db import make_engine
+
+        migrate.upgrade(make_engine(cfg.database_url))
+        return 0
+    from services import Services
+
+    services = Services(cfg).start()
+    try:
+        if cfg.runs("web"):
+            print(f"IOC running at http://{cfg.host}:{cfg.port}/", flush=True)
+            app.run(host=cfg.host, port=cfg.port, debug=False, use_reloader=False)
+        else:
+            print(f"IOC {cfg.role} running; stop with Ctrl+C", flush=True)
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                stop.wait()
+            except KeyboardInterrupt:
+                pass
+    finally:
+        services.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+/* Theme and kiosk mode, applied before Dash renders (no flash of the wrong theme).
+ * Theme: localStorage "ioc-theme" (light|dark); default dark on the wall (kiosk), light else.
+ * Kiosk: ?kiosk=1 hides the chrome; &pages=/,/moi-truong&every=60 cycles those pages. */
+(function () {
+  var params = new URLSearchParams(window.location.search);
+  var kiosk = params.get("kiosk") === "1";
+  var stored = null;
+  try { stored = window.localStorage.getItem("ioc-theme"); } catch (e) { stored = null; }
+  var theme = stored === "light" || stored === "dark" ? stored : (kiosk ? "dark" : "light");
+  document.documentElement.setAttribute("data-bs-theme", theme);
+  if (kiosk) { document.documentElement.classList.add("ioc-kiosk"); }
+
+  window.iocShell = {
+    toggleTheme: function () {
+      var now = document.documentElement.getAttribute("data-bs-theme") === "dark"
+        ? "light" : "dark";
+      document.documentElement.setAttribute("data-bs-theme", now);
+      try { window.localStorage.setItem("ioc-theme", now); } catch (e) { /* private mode */ }
+      return now;
+    }
+  };
+
+  if (kiosk) {
+    var pages = (params.get("pages") || "").split(",").filter(function (p) {
+      return p.charAt(0) === "/";
+    });
+    var every = Math.max(10, parseInt(params.get("every") || "60", 10) || 60);
+    if (pages.length > 1) {
+      var i = Math.max(0, pages.indexOf(window.location.pathname));
+      window.setInterval(function () {
+        i = (i + 1) % pages.length;
+        var url = pages[i] + window.location.search;
+        // Dash pages follow history changes without reloading the app.
+        window.history.pushState({}, "", url);
+        window.dispatchEvent(new PopStateEvent("popstate"));
+      }, every * 1000);
+    }
+  }
+})();

@@ -1,0 +1,1 @@
+"""Reusable Dash components (no store access, no callbacks)."""

@@ -1,0 +1,2 @@
+"""Adapters that bring data into the store: MQTT ingest, HTTP pollers. Import no
+Dash."""

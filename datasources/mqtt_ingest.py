@@ -1,0 +1,366 @@
+"""MQTT ingest: subscribe, parse, write in batches, acknowledge after commit.
+
+paho-mqtt 2.x with ``manual_ack=True`` on a persistent session: a QoS 1 message is
+acknowledged only once the transaction holding its readings has committed (or it was
+spilled
+to disk with fsync), so a crash before that means redelivery, never loss. Redelivered
+messages
+are harmless: readings are insert-or-ignore on (sensor, metric, ts).
+
+Threads: paho's network loop parses each message and puts it on a bounded queue; one
+writer
+thread takes batches off it, writes them in one transaction and sends the acks.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from datasources.payloads import parse_message
+from datasources.spill import Parsed, SpillFile
+from mqtt_url import parse_broker_url
+from store.schema import Sensor
+from store.writes import Dead, Row, now_ms, payload_text, record_health, write_batch
+
+log = logging.getLogger(__name__)
+SOURCE = "mqtt-ingest"
+
+
+@dataclass
+class IngestSettings:
+    url: str
+    client_id: str = "ioc-ingest"
+    topic: str = "ioc/sensors/+/data"
+    protocol: str = "3.1.1"
+    shared_group: str = ""
+    ca_file: str = ""
+    batch: int = 500
+    flush_ms: int = 200
+    buffer: int = 100_000
+    spill_path: Path = Path("data/ingest-spill.jsonl")
+    health_every_s: float = 5.0
+    sensors_refresh_s: float = 30.0
+
+
+@dataclass
+class _Item:
+    gen: int  # connection generation the message arrived on
+    mid: int
+    qos: int
+    msg: Parsed
+
+
+@dataclass
+class IngestStats:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    dead: int = 0
+    batches: int = 0
+    spilled_chunks: int = 0
+    store_errors: int = 0
+    connected: bool = False
+    last_batch_ms: float = 0.0
+    last_error: str = ""
+
+
+def known_sensor_ids(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(Sensor.id)).scalars())
+
+
+class MqttIngest:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: IngestSettings,
+        known_sensors: Callable[[], set[str]] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.s = settings
+        self.stats = IngestStats()
+        self._queue: queue.Queue[_Item] = queue.Queue(maxsize=settings.buffer)
+        self._stop = threading.Event()
+        self._gen = 0
+        self._gen_lock = threading.Lock()
+        self._known_loader = known_sensors or (lambda: known_sensor_ids(engine))
+        self._known: set[str] = set()
+        self._known_at = 0.0
+        self._spill = SpillFile(settings.spill_path)
+        self._writer: threading.Thread | None = None
+        self._store_failing = False
+        self.subscribed = threading.Event()
+        self.client = self._make_client()
+
+    # -- MQTT side ---------------------------------------------------------------------
+    def _make_client(self) -> mqtt.Client:
+        v5 = self.s.protocol == "5"
+        kwargs = {
+            "client_id": self.s.client_id,
+            "manual_ack": True,
+            "protocol": mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
+        }
+        if not v5:
+            kwargs["clean_session"] = False
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, **kwargs)
+        addr = parse_broker_url(self.s.url)
+        if addr.username:
+            client.username_pw_set(addr.username, addr.password)
+        if addr.tls:
+            client.tls_set(ca_certs=self.s.ca_file or None)
+        client.reconnect_delay_set(min_delay=1, max_delay=30)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_subscribe = self._on_subscribe
+        client.on_message = self._on_message
+        self._addr = addr
+        return client
+
+    def _topic(self) -> str:
+        if self.s.shared_group:
+            return f"$share/{self.s.shared_group}/{self.s.topic}"
+        return self.s.topic
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
+        if reason_code.is_failure:
+            log.error("MQTT connect to %s refused: %s", self.s.url, reason_code)
+            return
+        with self._gen_lock:
+            self._gen += 1
+        self.stats.connected = True
+        log.info(
+            "MQTT connected to %s:%s (session present: %s)",
+            self._addr.host,
+            self._addr.port,
+            flags.session_present,
+        )
+        client.subscribe(self._topic(), qos=1)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:  # noqa: ANN001
+        if any(rc.is_failure for rc in reason_codes):
+            log.error(
+                "MQTT subscription to %s refused: %s", self._topic(), reason_codes
+            )
+            return
+        self.subscribed.set()
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
+        self.stats.connected = False
+        self.subscribed.clear()
+        if not self._stop.is_set():
+            log.warning("MQTT disconnected (%s); reconnecting", reason_code)
+
+    def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:  # noqa: ANN001
+        received = now_ms()
+        self.stats.received += 1
+        try:
+            result = parse_message(msg.topic, msg.payload, received)
+            rows = [
+                Row(r.sensor_id, r.metric, r.ts_ms, r.value) for r in result.readings
+            ]
+            reasons = list(result.rejections)
+        except Exception as exc:  # noqa: BLE001 - the ingest never dies of a message
+            log.exception("parser failed on a message from %s", msg.topic)
+            rows, reasons = [], [f"parser_error: {type(exc).__name__}: {exc}"[:300]]
+        parsed = Parsed(msg.topic, payload_text(msg.payload), received, rows, reasons)
+        # Blocks when the buffer is full: back-pressure on the broker, which keeps the
+        # rest (unacknowledged) in the persistent session.
+        self._queue.put(_Item(self._gen, msg.mid, msg.qos, parsed))
+
+    def _known_sensors(self, ids: set[str]) -> set[str]:
+        """The registered sensors, re-read when an id is new to us or the list is old.
+        Raises SQLAlchemyError when the store is down: the batch waits, nothing is
+        wrongly dead-lettered as unknown."""
+        stale = time.monotonic() - self._known_at > self.s.sensors_refresh_s
+        if stale or not ids <= self._known:
+            self._known = self._known_loader()
+            self._known_at = time.monotonic()
+        return self._known
+
+    def _split(self, messages: list[Parsed]) -> tuple[list[Row], list[Dead]]:
+        """Readings to store and dead letters (with every reason) of parsed messages."""
+        known = self._known_sensors({r.sensor_id for m in messages for r in m.rows})
+        rows: list[Row] = []
+        dead: list[Dead] = []
+        for m in messages:
+            reasons = list(m.reasons)
+            if m.rows and m.rows[0].sensor_id not in known:
+                reasons.append(f"unknown_sensor: {m.rows[0].sensor_id[:128]!r}")
+            else:
+                rows.extend(m.rows)
+            if reasons:
+                dead.append(Dead(m.topic, m.payload, "; ".join(reasons), m.received_ms))
+        return rows, dead
+
+    # -- writer side -------------------------------------------------------------------
+    def start(self) -> MqttIngest:
+        self._writer = threading.Thread(
+            target=self._write_loop, name="ingest-writer", daemon=True
+        )
+        self._writer.start()
+        if self.s.protocol == "5":
+            props = Properties(PacketTypes.CONNECT)
+            props.SessionExpiryInterval = 7 * 24 * 3600
+            # Receive Maximum bounds unacknowledged deliveries; it must cover a whole
+            # batch
+            # or ack-after-commit throttles the stream (Mosquitto's 3.1.1 default is
+            # 20).
+            props.ReceiveMaximum = min(65535, max(self.s.buffer, self.s.batch))
+            self.client.connect_async(
+                self._addr.host,
+                self._addr.port,
+                keepalive=30,
+                clean_start=False,
+                properties=props,
+            )
+        else:
+            self.client.connect_async(self._addr.host, self._addr.port, keepalive=30)
+        self.client.loop_start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._writer is not None:
+            self._writer.join(timeout)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _take_batch(self) -> list[_Item]:
+        items: list[_Item] = []
+        try:
+            items.append(self._queue.get(timeout=0.2))
+        except queue.Empty:
+            return items
+        deadline = time.monotonic() + self.s.flush_ms / 1000
+        while len(items) < self.s.batch:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                items.append(self._queue.get(timeout=left))
+            except queue.Empty:
+                break
+        return items
+
+    def _write_loop(self) -> None:
+        last_health = 0.0
+        backoff = 0.5
+        pending: list[_Item] = []
+        while not (self._stop.is_set() and not pending and self._queue.empty()):
+            if not pending:
+                pending = self._take_batch()
+            try:
+                if self._spill.count:
+                    self._replay_spill()
+                if pending:
+                    self._store(pending)
+                    pending = []
+                backoff = 0.5
+                self._store_failing = False
+            except SQLAlchemyError as exc:
+                self._store_failing = True
+                self.stats.store_errors += 1
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                log.warning(
+                    "store unavailable (%s); %d messages waiting",
+                    type(exc).__name__,
+                    len(pending) + self._queue.qsize(),
+                )
+                waiting = len(pending) + self._queue.qsize()
+                # Past half the buffer, disk: the broker would otherwise hold (and past
+                # its own limit drop) what we cannot take.
+                if waiting >= self.s.buffer // 2 or self._stop.is_set():
+                    pending = self._spill_out(pending)
+                else:
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, 10)
+                self._health(force=True)
+            if time.monotonic() - last_health > self.s.health_every_s:
+                self._health()
+                last_health = time.monotonic()
+        self._health(force=True)
+
+    def _store(self, items: list[_Item]) -> None:
+        t0 = time.perf_counter()
+        self._write([it.msg for it in items])
+        self.stats.last_batch_ms = (time.perf_counter() - t0) * 1000
+        self.stats.batches += 1
+        self._ack(items)
+
+    def _write(self, messages: list[Parsed]) -> None:
+        """One transaction for the readings and dead letters of ``messages``."""
+        rows, dead = self._split(messages)
+        result = write_batch(self.engine, rows, dead)
+        self.stats.stored += result.inserted
+        self.stats.duplicates += result.duplicates
+        self.stats.dead += result.dead
+
+    def _spill_out(self, pending: list[_Item]) -> list[_Item]:
+        """Move the pending batch and what waits in memory to disk, then acknowledge."""
+        items = list(pending)
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        if items:
+            self._spill.append([it.msg for it in items])
+            self.stats.spilled_chunks += 1
+            self._ack(items)
+            log.warning("spilled %d messages to %s", len(items), self._spill.path)
+        return []
+
+    def _replay_spill(self) -> None:
+        for messages in self._spill.chunks():
+            self._write(messages)
+        # Replayed chunks are idempotent, so a crash before clear() only repeats them.
+        self._spill.clear()
+        log.info("replayed the spill file into the store")
+
+    def _ack(self, items: list[_Item]) -> None:
+        gen = self._gen
+        for it in items:
+            # An ack for a message of an earlier connection would name another
+            # message now; that one is redelivered, stored again (ignored as a
+            # duplicate) and acknowledged then.
+            if it.qos > 0 and it.gen == gen:
+                self.client.ack(it.mid, it.qos)
+
+    def _health(self, force: bool = False) -> None:
+        st = self.stats
+        detail = {
+            "received": st.received,
+            "stored": st.stored,
+            "duplicates": st.duplicates,
+            "dead": st.dead,
+            "batches": st.batches,
+            "buffered": self._queue.qsize(),
+            "spilled": self._spill.count,
+            "connected": st.connected,
+            "last_batch_ms": round(st.last_batch_ms, 2),
+        }
+        ok = st.connected and not self._store_failing
+        error = st.last_error if self._store_failing else "not connected to the broker"
+        try:
+            record_health(
+                self.engine,
+                SOURCE,
+                "mqtt",
+                ok,
+                error="" if ok else error,
+                detail=detail,
+            )
+        except SQLAlchemyError as exc:
+            log.warning("could not record ingest health: %s", exc)

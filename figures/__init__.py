@@ -1,0 +1,2 @@
+"""Figure builders: plain functions from frames to ``go.Figure``, tested without a
+browser."""

@@ -1,0 +1,44 @@
+"""Filter values for pages that filter sensors by kind, area and state: the options, and
+the check of values that come from URLs and callbacks (anything unknown is named and
+dropped, never passed on)."""
+
+from __future__ import annotations
+
+import config
+import province
+from i18n import T, t
+
+STATES = ("ok", "stale", "offline", "never")
+
+
+def filter_options(lang: str) -> dict[str, list[dict]]:
+    profile = province.cached(str(config.load().profile))
+    kinds = sorted(profile.kinds)
+    return {
+        "kind": [
+            {"label": t(f"kind.{k}", lang) if f"kind.{k}" in T else k, "value": k}
+            for k in kinds
+        ],
+        "district": [
+            {"label": a.name if lang == "vi" else a.name_en, "value": a.code}
+            for a in profile.areas_at(profile.filter_level)
+        ],
+        "state": [{"label": t(f"state.{s}", lang), "value": s} for s in STATES],
+    }
+
+
+def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[str]]:
+    """Valid filter values from a query string and the names of the invalid ones."""
+    options = filter_options(lang)
+    clean: dict[str, str | None] = {}
+    bad = []
+    for key, opts in options.items():
+        value = query.get(key)
+        if value in (None, ""):
+            clean[key] = None
+        elif isinstance(value, str) and value in {o["value"] for o in opts}:
+            clean[key] = value
+        else:
+            clean[key] = None
+            bad.append(f"{key}={str(value)[:40]}")
+    return clean, bad

@@ -1,0 +1,127 @@
+"""The frame around every page: top bar, grouped menu, language and theme switches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask import has_request_context, request
+
+from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
+
+GROUPS = ("overview", "domains", "watch", "operate", "system")
+# Pages pinned to the top bar on wide screens (the menu has them all).
+PINNED = ("/", "/canh-bao", "/cam-bien", "/nguon-du-lieu")
+
+
+class Ids:
+    LANG_BUTTON = "shell-lang-button"
+    LANG_TARGET = "shell-lang-target"
+    THEME_BUTTON = "shell-theme-button"
+    THEME_STORE = "shell-theme"
+    MENU_BUTTON = "shell-menu-button"
+    MENU = "shell-menu"
+    NAVBAR = "shell-navbar"
+
+
+def current_lang() -> str:
+    """The browser's language (a cookie set by the switch), Vietnamese by default."""
+    if has_request_context():
+        lang = request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
+        if lang in LANGS:
+            return lang
+    return DEFAULT_LANG
+
+
+def _link(page: dict, lang: str, cls: str = "") -> dbc.NavLink:
+    return dbc.NavLink(
+        [
+            html.I(className=f"bi {page.get('icon', 'bi-circle')} me-2"),
+            t(page["name"], lang),
+        ],
+        href=page["relative_path"],
+        active="exact",
+        className=f"ioc-touch {cls}",
+    )
+
+
+def menu(lang: str) -> dbc.Offcanvas:
+    groups: dict[str, list] = defaultdict(list)
+    for page in dash.page_registry.values():
+        groups[page.get("group", "system")].append(page)
+    body = []
+    for g in GROUPS:
+        if not groups[g]:
+            continue
+        body.append(html.Div(t(f"navgroup.{g}", lang), className="ioc-menu-group"))
+        body.append(
+            dbc.Nav([_link(p, lang) for p in groups[g]], vertical=True, pills=True)
+        )
+    return dbc.Offcanvas(body, id=Ids.MENU, title=t("nav.menu", lang), is_open=False)
+
+
+def navbar() -> html.Div:
+    lang = current_lang()
+    other = "en" if lang == "vi" else "vi"
+    by_path = {p["relative_path"]: p for p in dash.page_registry.values()}
+    pinned = [_link(by_path[p], lang) for p in PINNED if p in by_path]
+    bar = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.Button(
+                    html.I(className="bi bi-list fs-4"),
+                    id=Ids.MENU_BUTTON,
+                    color="link",
+                    className="ioc-touch me-1 px-2",
+                    title=t("nav.menu", lang),
+                ),
+                dbc.NavbarBrand(
+                    [
+                        html.Span(t("app.title", lang), className="ioc-brand-title"),
+                        html.Small(
+                            " · " + t("app.province", lang),
+                            className="ms-1 text-body-secondary ioc-brand-province",
+                        ),
+                    ],
+                    href="/",
+                    className="me-auto text-truncate",
+                ),
+                dbc.Nav(pinned, navbar=True, className="ioc-pinned d-none d-xl-flex"),
+                dbc.Button(
+                    html.I(className="bi bi-circle-half"),
+                    id=Ids.THEME_BUTTON,
+                    color="secondary",
+                    outline=True,
+                    className="ioc-touch ms-2",
+                    title=t("theme.toggle", lang),
+                ),
+                dbc.Button(
+                    t("lang.switch", lang),
+                    id=Ids.LANG_BUTTON,
+                    color="secondary",
+                    outline=True,
+                    className="ioc-touch ms-2",
+                ),
+                dcc.Store(id=Ids.LANG_TARGET, data=other),
+            ],
+            fluid=True,
+        ),
+        color=None,
+        dark=False,
+        expand=True,
+        className="border-bottom bg-body-tertiary py-1",
+    )
+    return html.Div([bar, menu(lang)], id=Ids.NAVBAR, className="mb-3 ioc-chrome")
+
+
+def shell() -> html.Div:
+    """The app's root layout (a function, so the language is read per request)."""
+    return html.Div(
+        [
+            dcc.Store(id=Ids.THEME_STORE, storage_type="local"),
+            navbar(),
+            dbc.Container(dash.page_container, fluid=True, className="pb-3"),
+        ]
+    )

@@ -1,0 +1,132 @@
+"""Tổng quan: the province on one screen for its leaders: a tile per smart domain with
+its
+headline KPI, target, 7-day trend and status; readings over threshold; the map."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.kpi_tile import TileIds, kpi_tile
+from i18n import t
+from layouts._shell import current_lang
+
+dash.register_page(
+    __name__,
+    path="/",
+    name="nav.overview",
+    order=0,
+    group="overview",
+    icon="bi-speedometer2",
+)
+
+# domain, page, icon: the six smart domains in Bắc Ninh's order.
+DOMAINS = (
+    ("economy", "/kinh-te", "bi-graph-up-arrow"),
+    ("citizens", "/cu-dan", "bi-people"),
+    ("governance", "/quan-tri", "bi-bank"),
+    ("mobility", "/dich-chuyen", "bi-signpost-split"),
+    ("environment", "/moi-truong", "bi-tree"),
+    ("living", "/cuoc-song", "bi-house-heart"),
+)
+TICK_MS = 5_000
+
+
+class Ids(TileIds):
+    INTERVAL = "overview-interval"
+    EXCEED = "overview-exceed"
+    SYSTEM = "overview-system"
+    AS_OF = "overview-as-of"
+    MAP = "overview-map"
+    PRESS = "overview-press"
+
+
+def layout(**_kwargs: object) -> html.Div:
+    lang = current_lang()
+    tiles = [
+        dbc.Col(
+            kpi_tile(
+                d,
+                href,
+                t(f"nav.{d}", lang),
+                icon,
+                t(f"kpi.{d}", lang),
+                "–",
+                "",
+                "nodata",
+                t("status.nodata", lang),
+                None,
+            ),
+            xs=6,
+            md=4,
+            xxl=2,
+        )
+        for d, href, icon in DOMAINS
+    ]
+    return html.Div(
+        [
+            dcc.Interval(id=Ids.INTERVAL, interval=TICK_MS),
+            dbc.Row(tiles, className="g-2 mb-2"),
+            dbc.Row(
+                [
+                    dbc.Col(html.Div(id=Ids.EXCEED, className="ioc-strip"), lg=7),
+                    dbc.Col(
+                        html.Div(
+                            [
+                                html.Span(id=Ids.SYSTEM),
+                                html.Span("\u00a0·\u00a0"),
+                                html.Span(id=Ids.AS_OF),
+                            ],
+                            className="ioc-strip small",
+                        ),
+                        lg=5,
+                    ),
+                ],
+                className="g-2 mb-2",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    t("overview.map", lang), className="py-1"
+                                ),
+                                dbc.CardBody(
+                                    html.Div(
+                                        dcc.Graph(
+                                            id=Ids.MAP,
+                                            config={
+                                                "displayModeBar": False,
+                                                "scrollZoom": True,
+                                            },
+                                            responsive=True,
+                                            style={"height": "100%"},
+                                        ),
+                                        className="ioc-map",
+                                    ),
+                                    className="p-1",
+                                ),
+                            ]
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    t("overview.press", lang), className="py-1"
+                                ),
+                                dbc.CardBody(
+                                    html.Div(id=Ids.PRESS), className="ioc-press"
+                                ),
+                            ]
+                        ),
+                        lg=4,
+                    ),
+                ],
+                className="g-2",
+            ),
+        ]
+    )

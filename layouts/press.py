@@ -1,0 +1,35 @@
+"""Báo chí & mạng xã hội: newest items from the monitored RSS feeds."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from i18n import t
+from layouts._shell import current_lang
+
+dash.register_page(
+    __name__,
+    path="/bao-chi",
+    name="nav.press",
+    order=31,
+    group="operate",
+    icon="bi-newspaper",
+)
+
+
+class Ids:
+    INTERVAL = "press-interval"
+    LIST = "press-list"
+
+
+def layout(**_kwargs: object) -> html.Div:
+    lang = current_lang()
+    return html.Div(
+        [
+            dcc.Interval(id=Ids.INTERVAL, interval=15_000),
+            html.H1(t("nav.press", lang), className="h3 mb-3"),
+            dbc.Card(dbc.CardBody(html.Div(id=Ids.LIST))),
+        ]
+    )

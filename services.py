@@ -1,0 +1,186 @@
+"""Start and stop the parts of the system one process runs (IOC_ROLE).
+
+all     : migrations, embedded broker (when IOC_MQTT_URL is unset), ingest, pollers,
+          simulators (when IOC_SIMULATE=1) and, from app.py, the web app
+web     : migrations only here; app.py or gunicorn serves the web app
+ingest  : migrations, the MQTT ingest (and the embedded broker when no URL is set)
+pollers : migrations, the scheduler with every poller (run exactly one such process)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+import config as config_module
+import province
+from config import Config
+from datasources.broker import EmbeddedBroker
+from datasources.mqtt_ingest import IngestSettings, MqttIngest
+from datasources.open311 import Open311Poller
+from datasources.pollers import Poller
+from datasources.press_rss import RssPoller
+from datasources.scheduler import start_scheduler
+from store import migrate, runtime, writes
+from store.db import make_engine
+from store.metrics import METRICS
+from store.schema import Reading
+
+log = logging.getLogger(__name__)
+
+
+def sensor_rows(specs: list[province.SensorSpec]) -> list[dict]:
+    """Sensor specs of the profile as rows of the sensors table."""
+    return [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "name": s.name,
+            "name_en": s.name_en,
+            "area": s.area,
+            "region": s.region,
+            "lat": s.lat,
+            "lon": s.lon,
+            "unit": METRICS[s.metrics[0]].unit,
+            "metrics": list(s.metrics),
+            "period_s": s.period_s,
+            "thresholds": dict(s.thresholds),
+            "synthetic": s.synthetic,
+        }
+        for s in specs
+    ]
+
+
+def build_pollers(cfg: Config) -> list[Poller]:
+    feeds = list(cfg.press_feeds)
+    if not feeds and cfg.simulate:
+        feeds = [f"http://127.0.0.1:{cfg.sim_http_port}/press/rss.xml"]
+    pollers: list[Poller] = [
+        RssPoller(url, name=f"rss:{url}", interval_s=60) for url in feeds
+    ]
+    open311 = cfg.open311_url
+    if not open311 and cfg.simulate:
+        open311 = f"http://127.0.0.1:{cfg.sim_http_port}/open311/v2"
+    if open311:
+        pollers.append(Open311Poller(open311, interval_s=60))
+    return pollers
+
+
+@dataclass
+class Services:
+    cfg: Config
+    engine: Engine | None = None
+    broker: EmbeddedBroker | None = None
+    ingest: MqttIngest | None = None
+    scheduler: Any = None
+    http_client: Any = None
+    systems_server: Any = None
+    publisher_stop: threading.Event = field(default_factory=threading.Event)
+    publisher_client: Any = None
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> Services:
+        cfg = self.cfg
+        self.engine = make_engine(cfg.database_url)
+        migrate.upgrade(self.engine)
+        runtime.set_engine(self.engine)
+        profile = province.load_profile(cfg.profile, known_metrics=set(METRICS))
+        fleet_specs = province.build_fleet(
+            profile, cfg.sim_sensors if cfg.simulate else 0
+        )
+        writes.sync_sensors(self.engine, sensor_rows(fleet_specs))
+        log.info("%d sensors registered from %s", len(fleet_specs), cfg.profile.name)
+
+        needs_broker = cfg.runs("ingest") or (cfg.role == "all" and cfg.simulate)
+        if cfg.embedded_broker and needs_broker:
+            self.broker = EmbeddedBroker("127.0.0.1", cfg.mqtt_embedded_port).start()
+        if cfg.runs("ingest"):
+            self.ingest = MqttIngest(
+                self.engine,
+                IngestSettings(
+                    url=cfg.effective_mqtt_url,
+                    client_id=cfg.mqtt_client_id,
+                    topic=cfg.mqtt_topic,
+                    protocol=cfg.mqtt_protocol,
+                    shared_group=cfg.mqtt_shared_group,
+                    ca_file=cfg.mqtt_ca_file,
+                    batch=cfg.ingest_batch,
+                    flush_ms=cfg.ingest_flush_ms,
+                    buffer=cfg.ingest_buffer,
+                    spill_path=config_module.ROOT
+                    / "data"
+                    / f"spill-{cfg.mqtt_client_id}.jsonl",
+                ),
+            ).start()
+        if cfg.role == "all" and cfg.simulate:
+            self._start_simulators(profile, fleet_specs)
+        if cfg.runs("pollers"):
+            pollers = build_pollers(cfg)
+            if pollers:
+                self.scheduler, self.http_client = start_scheduler(
+                    self.engine, pollers, timeout_s=cfg.poll_timeout_s
+                )
+        return self
+
+    def _start_simulators(
+        self, profile: province.Profile, specs: list[province.SensorSpec]
+    ) -> None:
+        from simulators.sensors import SensorFleet, SensorPublisher, connect_client
+        from simulators.systems import start_systems_server
+
+        cfg = self.cfg
+        self.systems_server, _ = start_systems_server(
+            "127.0.0.1", cfg.sim_http_port, profile, cfg.sim_seed
+        )
+        if cfg.backfill_days > 0 and self._store_is_empty():
+            from tools.backfill import backfill
+
+            # In the background: the app is usable at once, history fills in behind it.
+            t = threading.Thread(
+                target=backfill,
+                name="backfill",
+                daemon=True,
+                args=(self.engine, specs),
+                kwargs={"days": cfg.backfill_days, "seed": cfg.sim_seed},
+            )
+            t.start()
+        fleet = SensorFleet(specs, seed=cfg.sim_seed, rate=cfg.sim_rate)
+        self.publisher_client = connect_client(cfg.effective_mqtt_url, "ioc-simulator")
+        publisher = SensorPublisher(fleet, self.publisher_client, self.publisher_stop)
+        t = threading.Thread(target=publisher.run, name="sensor-simulator", daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def _store_is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    select(func.count()).select_from(
+                        select(Reading.ts).limit(1).subquery()
+                    )
+                ).scalar_one()
+                == 0
+            )
+
+    def stop(self) -> None:
+        self.publisher_stop.set()
+        for t in self.threads:
+            t.join(timeout=5)
+        if self.publisher_client is not None:
+            self.publisher_client.disconnect()
+            self.publisher_client.loop_stop()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.http_client.close()
+        if self.ingest is not None:
+            self.ingest.stop()
+        if self.systems_server is not None:
+            self.systems_server.shutdown()
+        if self.broker is not None:
+            self.broker.stop()
+        if self.engine is not None:
+            self.engine.dispose()

@@ -1,0 +1,1 @@
+"""The shared store: schema, writes, rollups and read queries. Imports no Dash."""

@@ -1,0 +1,130 @@
+"""The house rules of STYLE.md that a reader cannot check at a glance."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    "package, forbidden",
+    [
+        (
+            "store",
+            {
+                "dash",
+                "dash_bootstrap_components",
+                "flask",
+                "paho",
+                "datasources",
+                "simulators",
+                "layouts",
+                "callbacks",
+            },
+        ),
+        (
+            "datasources",
+            {"dash", "dash_bootstrap_components", "layouts", "callbacks", "simulators"},
+        ),
+        (
+            "simulators",
+            {
+                "dash",
+                "dash_bootstrap_components",
+                "sqlalchemy",
+                "store",
+                "datasources",
+                "layouts",
+                "callbacks",
+            },
+        ),
+        ("callbacks", {"paho", "datasources", "simulators"}),
+        ("layouts", {"paho", "datasources", "simulators", "sqlalchemy"}),
+    ],
+)
+def test_imports_run_one_way(package, forbidden):
+    bad = {
+        str(p.relative_to(ROOT)): sorted(_imports(p) & forbidden)
+        for p in (ROOT / package).rglob("*.py")
+        if _imports(p) & forbidden
+    }
+    assert bad == {}
+
+
+def _page_modules() -> list[str]:
+    """Page modules with ids of their own (static pages have no callbacks to mirror)."""
+    return sorted(
+        p.stem
+        for p in (ROOT / "layouts").glob("*.py")
+        if not p.name.startswith("_") and "class Ids" in p.read_text(encoding="utf-8")
+    )
+
+
+def test_every_page_has_its_callbacks_module_and_it_is_imported():
+    imported = _imports(ROOT / "callbacks" / "__init__.py")
+    init = (ROOT / "callbacks" / "__init__.py").read_text(encoding="utf-8")
+    for page in _page_modules():
+        assert (ROOT / "callbacks" / f"{page}.py").exists(), (
+            f"callbacks/{page}.py missing"
+        )
+        assert page in init, f"callbacks/__init__.py does not import {page}"
+    assert "callbacks" in imported
+
+
+def _ids(component, found: set) -> None:
+    cid = getattr(component, "id", None)
+    if cid is not None:
+        found.add(cid if isinstance(cid, str) else cid.get("type"))
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for c in children:
+            _ids(c, found)
+    elif children is not None and hasattr(children, "to_plotly_json"):
+        _ids(children, found)
+
+
+def test_every_id_a_callback_names_exists_in_a_layout(sqlite_engine):
+    import dash
+    from dash._callback import GLOBAL_CALLBACK_LIST
+
+    from store import runtime
+
+    runtime.set_engine(sqlite_engine)
+    app_module = importlib.import_module("app")
+    found: set = set()
+    with app_module.server.test_request_context("/"):
+        _ids(app_module.shell(), found)
+        for page in dash.page_registry.values():
+            _ids(page["layout"](), found)
+    named: set = set()
+    for cb in GLOBAL_CALLBACK_LIST:
+        deps = cb["inputs"] + cb.get("state", [])
+        outs = cb["output"].split("...")
+        ids = [d["id"] for d in deps] + [o.strip(".").rsplit(".", 1)[0] for o in outs]
+        named |= {json.loads(i)["type"] if i.startswith("{") else i for i in ids}
+    runtime.set_engine(None)
+    assert named - found == set()
+
+
+def test_the_overview_shows_every_domain_the_store_knows():
+    from layouts.overview import DOMAINS
+    from store.kpis import DOMAINS as STORE_DOMAINS
+
+    assert tuple(d for d, _href, _icon in DOMAINS) == STORE_DOMAINS
