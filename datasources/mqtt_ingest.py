@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from datasources.payloads import parse_message
 from datasources.spill import Parsed, SpillFile
 from mqtt_url import parse_broker_url
+from store import alerting
 from store.schema import Sensor
 from store.writes import Dead, Row, now_ms, payload_text, record_health, write_batch
 
@@ -52,6 +53,9 @@ class IngestSettings:
     spill_path: Path = Path("data/ingest-spill.jsonl")
     health_every_s: float = 5.0
     sensors_refresh_s: float = 30.0
+    # Judge alert rules for what was stored at most this often (0: leave it to the
+    # scheduler's sweep).
+    alerts_every_s: float = 0.5
 
 
 @dataclass
@@ -70,6 +74,7 @@ class IngestStats:
     dead: int = 0
     batches: int = 0
     spilled_chunks: int = 0
+    alert_errors: int = 0
     store_errors: int = 0
     connected: bool = False
     last_batch_ms: float = 0.0
@@ -101,6 +106,9 @@ class MqttIngest:
         self._spill = SpillFile(settings.spill_path)
         self._writer: threading.Thread | None = None
         self._store_failing = False
+        self._touched: set[tuple[str, str]] = set()
+        self._arrivals: dict[str, int] = {}
+        self._last_alerts = 0.0
         self.subscribed = threading.Event()
         self.client = self._make_client()
 
@@ -164,6 +172,15 @@ class MqttIngest:
 
     def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:  # noqa: ANN001
         received = now_ms()
+        # A payload without a time is stamped on arrival; two from one sensor in the
+        # same millisecond are two readings, not a duplicate, so keep the stamps of a
+        # topic strictly increasing.
+        last = self._arrivals.get(msg.topic)
+        if last is not None and received <= last:
+            received = last + 1
+        if len(self._arrivals) > 100_000:
+            self._arrivals.clear()
+        self._arrivals[msg.topic] = received
         self.stats.received += 1
         try:
             result = parse_message(msg.topic, msg.payload, received)
@@ -287,6 +304,7 @@ class MqttIngest:
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, 10)
                 self._health(force=True)
+            self._judge_alerts()
             if time.monotonic() - last_health > self.s.health_every_s:
                 self._health()
                 last_health = time.monotonic()
@@ -303,9 +321,27 @@ class MqttIngest:
         """One transaction for the readings and dead letters of ``messages``."""
         rows, dead = self._split(messages)
         result = write_batch(self.engine, rows, dead)
+        if self.s.alerts_every_s > 0:
+            self._touched.update((r.sensor_id, r.metric) for r in rows)
         self.stats.stored += result.inserted
         self.stats.duplicates += result.duplicates
         self.stats.dead += result.dead
+
+    def _judge_alerts(self) -> None:
+        """Alert rules for the pairs stored since the last call, so that a spike raises
+        its alert about a second after it arrives. A failure here is logged and left
+        to the scheduler's sweep; it never stops the ingest."""
+        if not self._touched or self._store_failing:
+            return
+        if time.monotonic() - self._last_alerts < self.s.alerts_every_s:
+            return
+        pairs, self._touched = self._touched, set()
+        self._last_alerts = time.monotonic()
+        try:
+            alerting.evaluate(self.engine, pairs=pairs)
+        except Exception:
+            self.stats.alert_errors += 1
+            log.exception("alert rules failed for %d pairs", len(pairs))
 
     def _spill_out(self, pending: list[_Item]) -> list[_Item]:
         """Move the pending batch and what waits in memory to disk, then acknowledge."""
@@ -350,6 +386,7 @@ class MqttIngest:
             "spilled": self._spill.count,
             "connected": st.connected,
             "last_batch_ms": round(st.last_batch_ms, 2),
+            "alert_errors": st.alert_errors,
         }
         ok = st.connected and not self._store_failing
         error = st.last_error if self._store_failing else "not connected to the broker"

@@ -1,11 +1,10 @@
 """The poller scheduler (APScheduler 3.x).
 
 A 3.x job store cannot be shared between processes, so the jobs live in memory and a
-lease in
-the store decides which process runs them: start the pollers role in two processes by
-mistake
-and only the lease holder polls; if it dies, the other takes over when the lease
-expires.
+lease in the store decides which process runs them: start the pollers role in two
+processes by mistake and only the lease holder polls; if it dies, the other takes over
+when the lease expires. Besides the pollers it runs the alert sweep (stale sensors,
+rates of change, escalation of unacknowledged critical alerts).
 """
 
 from __future__ import annotations
@@ -21,11 +20,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from datasources.pollers import Poller
-from store import leases
+from store import alerting, leases
 
 log = logging.getLogger(__name__)
 LEASE = "scheduler"
 LEASE_TTL_MS = 30_000
+ALERT_SWEEP_S = 5.0
 
 
 class SchedulerLease:
@@ -55,10 +55,24 @@ def _run_if_leader(
         poller.run_once(engine, client)
 
 
+def _sweep_alerts(lease: SchedulerLease, engine: Engine) -> None:
+    """Every rule for every sensor: stale sensors, rates of change, escalation."""
+    if not lease.held:
+        return
+    try:
+        alerting.evaluate(engine)
+    except SQLAlchemyError as exc:
+        log.warning("alert sweep could not reach the store: %s", exc)
+
+
 def start_scheduler(
-    engine: Engine, pollers: list[Poller], timeout_s: float = 10.0
+    engine: Engine,
+    pollers: list[Poller],
+    timeout_s: float = 10.0,
+    alerts_every_s: float = ALERT_SWEEP_S,
 ) -> tuple[BackgroundScheduler, httpx.Client]:
-    """Start one job per poller (the first run is immediate) and the lease renewal."""
+    """Start one job per poller (the first run is immediate), the alert sweep and the
+    lease renewal."""
     client = httpx.Client(
         timeout=httpx.Timeout(timeout_s),
         follow_redirects=True,
@@ -76,6 +90,15 @@ def start_scheduler(
     scheduler.add_job(
         lease.renew, "interval", seconds=LEASE_TTL_MS / 3000, id="lease", **common
     )
+    if alerts_every_s > 0:
+        scheduler.add_job(
+            _sweep_alerts,
+            "interval",
+            seconds=alerts_every_s,
+            args=(lease, engine),
+            id="alerts",
+            **common,
+        )
     for p in pollers:
         scheduler.add_job(
             _run_if_leader,

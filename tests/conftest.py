@@ -57,6 +57,9 @@ def sqlite_engine(tmp_path):
     engine.dispose()
 
 
+_SEEDED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def _pg_database():
     """A throw-away database for this test session, migrated once."""
@@ -71,6 +74,12 @@ def _pg_database():
     url = admin.url.set(database=name)
     engine = make_engine(url.render_as_string(hide_password=False))
     migrate.upgrade(engine)
+    # Rows the migrations seed (the default alert rules), restored after each TRUNCATE.
+    with engine.connect() as conn:
+        _SEEDED[engine.url] = {
+            t: [dict(r._mapping) for r in conn.execute(t.select())]
+            for t in Base.metadata.sorted_tables
+        }
     yield engine
     engine.dispose()
     with admin.connect() as conn:
@@ -82,7 +91,10 @@ def _pg_database():
 def pg_engine(_pg_database):
     with _pg_database.begin() as conn:
         names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {names}"))
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+        for table, rows in _SEEDED[_pg_database.url].items():
+            if rows:
+                conn.execute(table.insert(), rows)
     return _pg_database
 
 

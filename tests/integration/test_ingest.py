@@ -152,3 +152,13 @@ def test_ingest_health_is_reported(engine, ingest, publisher):
     h = queries.source_health(engine).set_index("source").loc["mqtt-ingest"]
     assert h.status == "ok"
     assert h.detail["stored"] == 1
+
+
+def test_readings_without_time_in_one_millisecond_are_all_kept(
+    engine, ingest, publisher
+):
+    # Stamped on arrival, a burst can share a millisecond; none may count as a repeat.
+    for value in range(30):
+        publisher("ioc/sensors/aq-test-01/data", json.dumps({"pm25": value}))
+    wait_for(lambda: _count(engine, Reading) == 30, message="30 readings stored")
+    assert ingest.stats.duplicates == 0

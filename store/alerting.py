@@ -1,0 +1,632 @@
+"""The alert lifecycle: rules in the store raise one alert per episode, people
+acknowledge it, it resolves when the condition clears, and an unacknowledged critical
+alert escalates after its rule's time.
+
+``evaluate`` is called by the ingest for the sensors a batch touched (so a spike raises
+its alert within a second of being stored) and by the scheduler every few seconds for
+everything (stale sensors, rates of change, escalation). Both may run at once: the
+partial unique index on open episodes makes a second insert of the same episode a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select, tuple_, update
+from sqlalchemy.engine import Connection
+
+from store.queries import freshness
+from store.schema import Alert, AlertRule, LatestValue, Rollup1m, Sensor
+from store.upsert import insert_for
+from store.writes import now_ms
+
+log = logging.getLogger(__name__)
+
+SEVERITIES = ("info", "warning", "critical")
+RULE_KINDS = ("threshold", "rate", "stale")
+OPS = (">=", "<=")
+STATES = ("open", "acknowledged", "resolved")
+# The smart domain a sensor kind reports to, when a rule does not name one.
+DOMAIN_OF_KIND = {
+    "air": "environment",
+    "river": "environment",
+    "weather": "environment",
+    "noise": "living",
+    "streetlight": "living",
+    "traffic": "mobility",
+    "parking": "mobility",
+}
+MAX_NAME = 100
+MAX_NOTE = 1000
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    kind: str
+    domain: str | None
+    sensor_kind: str | None
+    sensor_id: str | None
+    metric: str | None
+    op: str
+    threshold: float | None
+    window_s: int
+    clear_margin: float
+    severity: str
+    escalate_after_s: int
+
+    def watches(self, sensor_id: str, kind: str) -> bool:
+        return (self.sensor_id is None or self.sensor_id == sensor_id) and (
+            self.sensor_kind is None or self.sensor_kind == kind
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one rule says of one sensor and metric now: 'fire' (with severity, the
+    value and the limit it crossed), 'clear', or 'hold' (inside the hysteresis band,
+    or no fresh data: keep whatever episode is open)."""
+
+    status: str
+    severity: str = ""
+    value: float | None = None
+    limit: float | None = None
+
+
+HOLD = Verdict("hold")
+CLEAR = Verdict("clear")
+
+
+def _beyond(op: str, value: float, limit: float) -> bool:
+    return value >= limit if op == ">=" else value <= limit
+
+
+def _inside(op: str, value: float, limit: float, margin: float) -> bool:
+    return value < limit - margin if op == ">=" else value > limit + margin
+
+
+def judge_fixed(rule: Rule, value: float) -> Verdict:
+    """A threshold rule with its own limit, or a rate rule given the change."""
+    assert rule.threshold is not None
+    if _beyond(rule.op, value, rule.threshold):
+        return Verdict("fire", rule.severity, value, rule.threshold)
+    if _inside(rule.op, value, rule.threshold, rule.clear_margin):
+        return CLEAR
+    return HOLD
+
+
+def judge_sensor_levels(thresholds: dict, value: float, margin: float = 0.0) -> Verdict:
+    """A value against a sensor's own levels {warn, alarm, low_warn, low_alarm}: alarm
+    raises critical, warn raises warning; clear only once inside every warn level."""
+    for level, severity in (("alarm", "critical"), ("warn", "warning")):
+        high, low = thresholds.get(level), thresholds.get(f"low_{level}")
+        if high is not None and value >= high:
+            return Verdict("fire", severity, value, float(high))
+        if low is not None and value <= low:
+            return Verdict("fire", severity, value, float(low))
+    high, low = thresholds.get("warn"), thresholds.get("low_warn")
+    if high is None and low is None:
+        return CLEAR
+    if (high is None or value < high - margin) and (
+        low is None or value > low + margin
+    ):
+        return CLEAR
+    return HOLD
+
+
+@dataclass
+class EvalResult:
+    raised: list[int] = field(default_factory=list)
+    resolved: int = 0
+    updated: int = 0
+    escalated: int = 0
+
+
+def load_rules(conn: Connection) -> list[Rule]:
+    r = AlertRule.__table__.c
+    rows = conn.execute(
+        select(
+            r.id,
+            r.kind,
+            r.domain,
+            r.sensor_kind,
+            r.sensor_id,
+            r.metric,
+            r.op,
+            r.threshold,
+            r.window_s,
+            r.clear_margin,
+            r.severity,
+            r.escalate_after_s,
+        ).where(r.enabled.is_(True))
+    ).all()
+    return [Rule(*row) for row in rows]
+
+
+def evaluate(
+    engine: Engine,
+    at_ms: int | None = None,
+    pairs: Iterable[tuple[str, str]] | None = None,
+) -> EvalResult:
+    """Judge the enabled rules and move episodes on, in one transaction.
+
+    ``pairs`` (sensor_id, metric) limits the work to what a batch touched: stale rules
+    then only clear (the sensor just spoke), and nothing not named is resolved.
+    """
+    at = now_ms() if at_ms is None else at_ms
+    touched = None if pairs is None else set(pairs)
+    result = EvalResult()
+    with engine.begin() as conn:
+        rules = load_rules(conn)
+        sensors = _sensors(conn, None if touched is None else {s for s, _ in touched})
+        latest = _latest(conn, touched)
+        verdicts: dict[tuple[int, str, str], Verdict] = {}
+        for rule in rules:
+            verdicts.update(_judge(conn, rule, sensors, latest, at))
+        _apply(conn, rules, verdicts, at, result)
+        if touched is None:
+            result.escalated = _escalate(conn, rules, at)
+    if result.raised:
+        log.info("raised %d alert(s): %s", len(result.raised), result.raised)
+    return result
+
+
+def _sensors(conn: Connection, ids: set[str] | None) -> dict[str, dict]:
+    s = Sensor.__table__.c
+    stmt = select(
+        s.id, s.kind, s.area, s.period_s, s.last_seen_ms, s.thresholds, s.synthetic
+    )
+    if ids is not None:
+        if not ids:
+            return {}
+        stmt = stmt.where(s.id.in_(ids))
+    return {row.id: row._asdict() for row in conn.execute(stmt)}
+
+
+def _latest(
+    conn: Connection, pairs: set[tuple[str, str]] | None
+) -> dict[tuple[str, str], tuple[int, float]]:
+    lv = LatestValue.__table__.c
+    stmt = select(lv.sensor_id, lv.metric, lv.ts, lv.value)
+    if pairs is not None:
+        if not pairs:
+            return {}
+        stmt = stmt.where(tuple_(lv.sensor_id, lv.metric).in_(list(pairs)))
+    return {(r.sensor_id, r.metric): (r.ts, r.value) for r in conn.execute(stmt)}
+
+
+def _judge(
+    conn: Connection,
+    rule: Rule,
+    sensors: dict[str, dict],
+    latest: dict[tuple[str, str], tuple[int, float]],
+    at: int,
+) -> dict[tuple[int, str, str], Verdict]:
+    out: dict[tuple[int, str, str], Verdict] = {}
+    if rule.kind == "stale":
+        for sid, s in sensors.items():
+            if s["synthetic"] or not rule.watches(sid, s["kind"]):
+                continue
+            state = freshness(s["last_seen_ms"], s["period_s"], at)
+            if state in ("stale", "offline"):
+                age_s = (at - s["last_seen_ms"]) / 1000
+                limit = 3 * s["period_s"]
+                out[(rule.id, sid, "")] = Verdict("fire", rule.severity, age_s, limit)
+            elif state == "ok":
+                out[(rule.id, sid, "")] = CLEAR
+        return out
+    wanted = [
+        (sid, metric, ts, value)
+        for (sid, metric), (ts, value) in latest.items()
+        if sid in sensors
+        and rule.watches(sid, sensors[sid]["kind"])
+        and (rule.metric is None or rule.metric == metric)
+    ]
+    past = _values_before(conn, rule, wanted) if rule.kind == "rate" else {}
+    for sid, metric, _ts, value in wanted:
+        s = sensors[sid]
+        key = (rule.id, sid, metric)
+        if freshness(s["last_seen_ms"], s["period_s"], at) != "ok":
+            out[key] = HOLD  # an old value neither raises nor clears
+        elif rule.kind == "threshold" and rule.threshold is None:
+            levels = (s["thresholds"] or {}).get(metric)
+            if levels:
+                out[key] = judge_sensor_levels(levels, value, rule.clear_margin)
+        elif rule.kind == "threshold":
+            out[key] = judge_fixed(rule, value)
+        elif rule.kind == "rate" and (sid, metric) in past:
+            out[key] = judge_fixed(rule, value - past[(sid, metric)])
+    return out
+
+
+def _values_before(
+    conn: Connection, rule: Rule, wanted: list[tuple[str, str, int, float]]
+) -> dict[tuple[str, str], float]:
+    """Each pair's minute mean ``rule.window_s`` before its newest reading."""
+    r = Rollup1m.__table__.c
+    out: dict[tuple[str, str], float] = {}
+    for sid, metric, ts, _value in wanted:
+        then = ts - rule.window_s * 1000
+        bucket = then - then % 60_000
+        row = conn.execute(
+            select(r.sum, r.count).where(
+                r.sensor_id == sid, r.metric == metric, r.bucket == bucket
+            )
+        ).first()
+        if row and row.count:
+            out[(sid, metric)] = row.sum / row.count
+    return out
+
+
+def _apply(
+    conn: Connection,
+    rules: list[Rule],
+    verdicts: dict[tuple[int, str, str], Verdict],
+    at: int,
+    result: EvalResult,
+) -> None:
+    a = Alert.__table__.c
+    by_id = {r.id: r for r in rules}
+    rule_ids = list(by_id)
+    if not rule_ids:
+        return
+    open_rows = conn.execute(
+        select(
+            a.id, a.rule_id, a.sensor_id, a.metric, a.severity, a.peak, a.raised_ms
+        ).where(a.resolved_ms.is_(None), a.rule_id.in_(rule_ids))
+    ).all()
+    open_by_key = {(o.rule_id, o.sensor_id, o.metric): o for o in open_rows}
+    sensors = _sensors(conn, {k[1] for k, v in verdicts.items() if v.status == "fire"})
+    for key, v in verdicts.items():
+        episode = open_by_key.get(key)
+        if v.status == "clear" and episode is not None:
+            conn.execute(update(Alert).where(a.id == episode.id).values(resolved_ms=at))
+            result.resolved += 1
+        elif v.status == "fire" and episode is None:
+            rule = by_id[key[0]]
+            s = sensors.get(key[1], {})
+            new_id = _raise(conn, rule, key, v, s, at)
+            if new_id is not None:
+                result.raised.append(new_id)
+        elif v.status == "fire":
+            rule = by_id[key[0]]
+            worse = SEVERITIES.index(v.severity) > SEVERITIES.index(episode.severity)
+            low = _low_side(rule, v)
+            candidates = [x for x in (episode.peak, v.value) if x is not None]
+            if rule.kind == "threshold":
+                # Readings between two evaluations count too, not only the newest.
+                candidates += _extreme_since(conn, key, episode.raised_ms, low)
+            peak = (min if low else max)(candidates) if candidates else None
+            values = {"last_value": v.value, "last_ms": at, "peak": peak}
+            if worse:
+                values.update(severity=v.severity, limit=v.limit)
+            conn.execute(update(Alert).where(a.id == episode.id).values(**values))
+            result.updated += 1
+
+
+def _extreme_since(
+    conn: Connection, key: tuple[int, str, str], since_ms: int, low: bool
+) -> list[float]:
+    """The lowest or highest minute extreme of the pair since the episode began (from
+    the minute before it was raised, where the reading that raised it may lie)."""
+    r = Rollup1m.__table__.c
+    start = since_ms - since_ms % 60_000 - 60_000
+    agg = func.min(r.min) if low else func.max(r.max)
+    value = conn.execute(
+        select(agg).where(r.sensor_id == key[1], r.metric == key[2], r.bucket >= start)
+    ).scalar()
+    return [] if value is None else [float(value)]
+
+
+def _low_side(rule: Rule, v: Verdict) -> bool:
+    """Whether the episode is about a value too low (the peak is then a minimum)."""
+    if rule.kind == "stale":
+        return False
+    if rule.threshold is None:
+        return v.limit is not None and v.value is not None and v.value <= v.limit
+    return rule.op == "<="
+
+
+def _raise(
+    conn: Connection,
+    rule: Rule,
+    key: tuple[int, str, str],
+    v: Verdict,
+    s: dict,
+    at: int,
+) -> int | None:
+    table = Alert.__table__
+    stmt = (
+        insert_for(conn, table)
+        .values(
+            rule_id=rule.id,
+            sensor_id=key[1],
+            metric=key[2],
+            domain=rule.domain or DOMAIN_OF_KIND.get(s.get("kind", ""), ""),
+            area=s.get("area", ""),
+            severity=v.severity,
+            raised_ms=at,
+            value=v.value,
+            limit=v.limit,
+            peak=v.value,
+            last_value=v.value,
+            last_ms=at,
+            acked_by="",
+            ack_note="",
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    return conn.execute(stmt).scalar()
+
+
+def _escalate(conn: Connection, rules: list[Rule], at: int) -> int:
+    a = Alert.__table__.c
+    n = 0
+    for rule in rules:
+        stmt = (
+            update(Alert)
+            .where(
+                a.rule_id == rule.id,
+                a.severity == "critical",
+                a.resolved_ms.is_(None),
+                a.acked_ms.is_(None),
+                a.escalated_ms.is_(None),
+                a.raised_ms <= at - rule.escalate_after_s * 1000,
+            )
+            .values(escalated_ms=at)
+        )
+        n += conn.execute(stmt).rowcount or 0
+    if n:
+        log.warning("escalated %d unacknowledged critical alert(s)", n)
+    return n
+
+
+class AlertError(ValueError):
+    """A request about an alert or a rule that cannot be carried out, with a
+    translation key for the person who asked."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def acknowledge(
+    engine: Engine, alert_id: int, by: str, note: str = "", at_ms: int | None = None
+) -> None:
+    """Record who acknowledged the alert, when and with what note. Raises AlertError
+    for an unknown or already acknowledged alert, or a missing name."""
+    by, note = (by or "").strip(), (note or "").strip()
+    if not by:
+        raise AlertError("alerts.err.who")
+    if len(by) > MAX_NAME or len(note) > MAX_NOTE:
+        raise AlertError("alerts.err.too_long")
+    at = now_ms() if at_ms is None else at_ms
+    a = Alert.__table__.c
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(Alert)
+            .where(a.id == alert_id, a.acked_ms.is_(None))
+            .values(acked_ms=at, acked_by=by, ack_note=note)
+        ).rowcount
+        if not done:
+            exists = conn.execute(select(a.id).where(a.id == alert_id)).first()
+            raise AlertError("alerts.err.already" if exists else "alerts.err.unknown")
+    log.info("alert %s acknowledged by %s", alert_id, by)
+
+
+ALERT_COLUMNS = [
+    "id",
+    "rule_id",
+    "rule_name",
+    "rule_kind",
+    "sensor_id",
+    "sensor_name",
+    "sensor_name_en",
+    "metric",
+    "domain",
+    "area",
+    "region",
+    "severity",
+    "state",
+    "raised_ms",
+    "value",
+    "limit",
+    "peak",
+    "last_value",
+    "last_ms",
+    "acked_ms",
+    "acked_by",
+    "ack_note",
+    "escalated_ms",
+    "resolved_ms",
+]
+
+
+def alerts(
+    engine: Engine,
+    state: str | None = None,
+    severity: str | None = None,
+    domain: str | None = None,
+    region: str | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Alerts newest first, with their rule and sensor. Columns: ALERT_COLUMNS; state
+    is 'open' (unacknowledged), 'acknowledged' or 'resolved'."""
+    a, r, s = Alert.__table__.c, AlertRule.__table__.c, Sensor.__table__.c
+    stmt = (
+        select(
+            a.id,
+            a.rule_id,
+            r.name,
+            r.kind,
+            a.sensor_id,
+            s.name,
+            s.name_en,
+            a.metric,
+            a.domain,
+            a.area,
+            s.region,
+            a.severity,
+            a.raised_ms,
+            a.value,
+            a.limit,
+            a.peak,
+            a.last_value,
+            a.last_ms,
+            a.acked_ms,
+            a.acked_by,
+            a.ack_note,
+            a.escalated_ms,
+            a.resolved_ms,
+        )
+        .join(AlertRule.__table__, r.id == a.rule_id, isouter=True)
+        .join(Sensor.__table__, s.id == a.sensor_id, isouter=True)
+        .order_by(a.raised_ms.desc(), a.id.desc())
+        .limit(max(1, min(limit, 5000)))
+    )
+    if state == "open":
+        stmt = stmt.where(a.resolved_ms.is_(None), a.acked_ms.is_(None))
+    elif state == "acknowledged":
+        stmt = stmt.where(a.resolved_ms.is_(None), a.acked_ms.is_not(None))
+    elif state == "resolved":
+        stmt = stmt.where(a.resolved_ms.is_not(None))
+    if severity:
+        stmt = stmt.where(a.severity == severity)
+    if domain:
+        stmt = stmt.where(a.domain == domain)
+    if region:
+        stmt = stmt.where(s.region == region)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    cols = [c for c in ALERT_COLUMNS if c != "state"]
+    df = pd.DataFrame(rows, columns=cols)
+    df.insert(
+        ALERT_COLUMNS.index("state"),
+        "state",
+        [
+            "resolved"
+            if pd.notna(res)
+            else ("acknowledged" if pd.notna(ack) else "open")
+            for res, ack in zip(df["resolved_ms"], df["acked_ms"], strict=True)
+        ],
+    )
+    for c in ("raised_ms", "last_ms", "acked_ms", "escalated_ms", "resolved_ms"):
+        df[c] = df[c].astype("Int64")
+    return df
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Open (unacknowledged), acknowledged and open critical alerts, province-wide."""
+    a = Alert.__table__.c
+    unresolved = a.resolved_ms.is_(None)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                func.count().filter(and_(unresolved, a.acked_ms.is_(None))),
+                func.count().filter(and_(unresolved, a.acked_ms.is_not(None))),
+                func.count().filter(
+                    and_(unresolved, a.acked_ms.is_(None), a.severity == "critical")
+                ),
+                func.count().filter(
+                    and_(unresolved, a.acked_ms.is_(None), a.escalated_ms.is_not(None))
+                ),
+            )
+        ).one()
+    return dict(
+        zip(
+            ("open", "acknowledged", "critical", "escalated"),
+            map(int, row),
+            strict=True,
+        )
+    )
+
+
+RULE_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "domain",
+    "sensor_kind",
+    "sensor_id",
+    "metric",
+    "op",
+    "threshold",
+    "window_s",
+    "clear_margin",
+    "severity",
+    "escalate_after_s",
+    "enabled",
+    "updated_by",
+    "updated_ms",
+]
+
+
+def rules(engine: Engine) -> pd.DataFrame:
+    """Every rule, enabled or not. Columns: RULE_COLUMNS."""
+    r = AlertRule.__table__.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(*(r[c] for c in RULE_COLUMNS)).order_by(r.id)).all()
+    return pd.DataFrame(rows, columns=RULE_COLUMNS)
+
+
+EDITABLE = {
+    "threshold",
+    "severity",
+    "escalate_after_s",
+    "enabled",
+    "clear_margin",
+    "window_s",
+}
+
+
+def update_rule(
+    engine: Engine, rule_id: int, by: str, at_ms: int | None = None, **changes: object
+) -> None:
+    """Change a rule's editable fields after checking each value; AlertError on a bad
+    one (nothing is written then)."""
+    clean = _check_rule_changes(changes)
+    if not (by or "").strip():
+        raise AlertError("alerts.err.who")
+    at = now_ms() if at_ms is None else at_ms
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(AlertRule)
+            .where(AlertRule.__table__.c.id == rule_id)
+            .values(**clean, updated_by=by.strip()[:MAX_NAME], updated_ms=at)
+        ).rowcount
+    if not done:
+        raise AlertError("alerts.err.unknown_rule")
+    log.info("rule %s changed by %s: %s", rule_id, by, clean)
+
+
+def _check_rule_changes(changes: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in changes.items():
+        if k not in EDITABLE:
+            raise AlertError("alerts.err.field")
+        if k == "severity" and v not in SEVERITIES:
+            raise AlertError("alerts.err.severity")
+        if k == "enabled":
+            if not isinstance(v, bool):
+                raise AlertError("alerts.err.value")
+        elif k == "threshold":
+            if v is not None and not _finite(v):
+                raise AlertError("alerts.err.value")
+        elif k in ("escalate_after_s", "window_s"):
+            if not _finite(v) or not 0 < float(v) <= 7 * 86400:  # type: ignore[arg-type]
+                raise AlertError("alerts.err.value")
+            v = int(float(v))  # type: ignore[arg-type]
+        elif k == "clear_margin" and (not _finite(v) or float(v) < 0):  # type: ignore[arg-type]
+            raise AlertError("alerts.err.value")
+        out[k] = v
+    return out
+
+
+def _finite(v: object) -> bool:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    return v == v and abs(float(v)) != float("inf")
