@@ -8,6 +8,12 @@ def _resp(desc: str, schema: dict) -> dict:
     return {"description": desc, "content": {"application/json": {"schema": schema}}}
 
 
+_AT = {
+    "name": "at",
+    "in": "query",
+    "description": "The moment to evaluate (default now); " + _TIME_DESC,
+    "schema": {"type": "string"},
+}
 _ID = {
     "name": "sensor_id",
     "in": "path",
@@ -170,6 +176,116 @@ OPENAPI: dict = {
                 },
             }
         },
+        "/api/v1/alerts": {
+            "get": {
+                "summary": "Alerts, newest first, with counts of open ones",
+                "parameters": [
+                    {
+                        "name": "state",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["open", "acknowledged", "resolved"],
+                        },
+                    },
+                    {
+                        "name": "severity",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["info", "warning", "critical"],
+                        },
+                    },
+                    {
+                        "name": "domain",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": [
+                                "economy",
+                                "citizens",
+                                "governance",
+                                "mobility",
+                                "environment",
+                                "living",
+                            ],
+                        },
+                    },
+                    {
+                        "name": "district",
+                        "in": "query",
+                        "schema": {"type": "string", "maxLength": 64},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                    },
+                ],
+                "responses": {
+                    "200": _resp(
+                        "Alerts",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "count": {"type": "integer"},
+                                "counts": {"type": "object"},
+                                "alerts": {
+                                    "type": "array",
+                                    "items": {"type": "object"},
+                                },
+                            },
+                        },
+                    ),
+                    "400": _resp("Bad parameter", _ERROR),
+                },
+            }
+        },
+        "/api/v1/aqi": {
+            "get": {
+                "summary": "Hourly and daily AQI (VN_AQI and US EPA) of every air "
+                "station",
+                "description": "Hourly: NowCast (PM) and newest hour (gases); daily: "
+                "the last 24 hours. The hour holding 'at' is the newest hour.",
+                "parameters": [_AT],
+                "responses": {
+                    "200": _resp(
+                        "Air stations",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "count": {"type": "integer"},
+                                "stations": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Aqi"},
+                                },
+                            },
+                        },
+                    ),
+                    "400": _resp("Bad parameter", _ERROR),
+                },
+            }
+        },
+        "/api/v1/aqi/{station_id}": {
+            "get": {
+                "summary": "Hourly and daily AQI (VN_AQI and US EPA) of one air "
+                "station",
+                "parameters": [
+                    {
+                        "name": "station_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 128},
+                    },
+                    _AT,
+                ],
+                "responses": {
+                    "200": _resp("AQI", {"$ref": "#/components/schemas/Aqi"}),
+                    "400": _resp("Bad parameter", _ERROR),
+                    "404": _resp("Unknown sensor or not an air station", _ERROR),
+                },
+            }
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "summary": "This document",
@@ -197,6 +313,47 @@ OPENAPI: dict = {
                         "enum": ["ok", "stale", "offline", "never"],
                     },
                     "last_seen": {"type": ["string", "null"], "format": "date-time"},
+                },
+            },
+            "AqiBlock": {
+                "type": "object",
+                "required": ["aqi", "category", "dominant", "sub_indices", "ts"],
+                "properties": {
+                    "aqi": {"type": ["integer", "null"]},
+                    "category": {
+                        "type": ["string", "null"],
+                        "enum": [
+                            "good",
+                            "moderate",
+                            "poor",
+                            "bad",
+                            "very_bad",
+                            "hazardous",
+                            None,
+                        ],
+                    },
+                    "dominant": {"type": ["string", "null"]},
+                    "sub_indices": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer"},
+                    },
+                    "ts": {"type": "string", "format": "date-time"},
+                },
+            },
+            "Aqi": {
+                "type": "object",
+                "required": ["station", "hourly", "daily", "us"],
+                "properties": {
+                    "station": {"type": "string"},
+                    "hourly": {"$ref": "#/components/schemas/AqiBlock"},
+                    "daily": {"$ref": "#/components/schemas/AqiBlock"},
+                    "us": {
+                        "type": "object",
+                        "properties": {
+                            "hourly": {"$ref": "#/components/schemas/AqiBlock"},
+                            "daily": {"$ref": "#/components/schemas/AqiBlock"},
+                        },
+                    },
                 },
             },
             "Error": {

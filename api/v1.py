@@ -187,3 +187,8 @@ def series(sensor_id: str) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(OPENAPI)
+
+
+# Routes in modules of their own register on this blueprint.
+from api import alerts as _alerts  # noqa: E402, F401
+from api import aqi as _aqi  # noqa: E402, F401

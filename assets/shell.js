@@ -17,6 +17,25 @@
       document.documentElement.setAttribute("data-bs-theme", now);
       try { window.localStorage.setItem("ioc-theme", now); } catch (e) { /* private mode */ }
       return now;
+    },
+    // A short two-tone beep for a new critical alert, only on a wall that asked for
+    // it (?kiosk=1&sound=1); Web Audio, so no sound file and no network.
+    alertSound: function () {
+      if (!(kiosk && params.get("sound") === "1")) { return; }
+      try {
+        var Ctx = window.AudioContext || window.webkitAudioContext;
+        var ac = new Ctx();
+        [880, 660].forEach(function (f, k) {
+          var o = ac.createOscillator();
+          var g = ac.createGain();
+          o.frequency.value = f;
+          g.gain.value = 0.2;
+          o.connect(g);
+          g.connect(ac.destination);
+          o.start(ac.currentTime + k * 0.25);
+          o.stop(ac.currentTime + k * 0.25 + 0.2);
+        });
+      } catch (e) { /* no audio device: the toast still shows */ }
     }
   };
 

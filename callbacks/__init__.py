@@ -1,4 +1,12 @@
 """Every callbacks module, imported explicitly: a module nobody imports registers
 nothing."""
 
-from callbacks import data_sources, overview, press, sensors, shell  # noqa: F401
+from callbacks import (  # noqa: F401
+    alerts,
+    data_sources,
+    environment,
+    overview,
+    press,
+    sensors,
+    shell,
+)

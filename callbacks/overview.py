@@ -10,17 +10,18 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
-from dash import ALL, Input, Output, Patch, callback, ctx, html, no_update
+from dash import ALL, Input, Output, Patch, callback, ctx, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 import config
 import province
+from callbacks.shell import alert_text
 from figures.province_map import province_map
 from figures.sparkline import sparkline, trend_xy
-from i18n import T, fmt_datetime, fmt_number, metric_label, t, unit_label
+from i18n import T, fmt_datetime, fmt_number, t, unit_label
 from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
-from store import kpis, queries
+from store import alerting, kpis, queries
 from store.metrics import METRICS
 from store.runtime import get_engine
 
@@ -61,7 +62,7 @@ def tile_texts(kpi: kpis.Kpi | None, lang: str) -> tuple[str, str, str]:
     Output({"type": Ids.TARGET, "domain": ALL}, "children"),
     Output({"type": Ids.TILE, "domain": ALL}, "className"),
     Output({"type": Ids.SPARK, "domain": ALL}, "figure"),
-    Output(Ids.EXCEED, "children"),
+    Output(Ids.ALERTS, "children"),
     Output(Ids.SYSTEM, "children"),
     Output(Ids.AS_OF, "children"),
     Output(Ids.MAP, "figure"),
@@ -75,7 +76,8 @@ def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
     domains = _ids(0)
     try:
         domain_kpis = kpis.domain_kpis(engine)
-        over = kpis.exceedances(engine)
+        alert_counts = alerting.counts(engine)
+        newest = alerting.alerts(engine, state="open", limit=50)
         counts = queries.state_counts(engine)
         dead = queries.dead_letter_count(engine)
         as_of = queries.data_as_of(engine)
@@ -115,7 +117,7 @@ def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
         [tt for _v, tt, _s in texts],
         classes,
         sparks,
-        _exceed_strip(over, lang),
+        alert_strip(alert_counts, newest, lang),
         system,
         as_of_text,
         _map(engine, lang) if redraw_map else no_update,
@@ -138,34 +140,35 @@ def _spark(kpi: kpis.Kpi | None, tick: int):  # noqa: ANN202 - a figure, a Patch
     return patch
 
 
-def _exceed_strip(over, lang: str) -> list:  # noqa: ANN001 - a frame
-    if over.empty:
+def alert_strip(counts: dict[str, int], newest: pd.DataFrame, lang: str) -> list:
+    """Province-wide unacknowledged alerts and the newest critical one (or the newest
+    of any severity when none is critical), linking to the alert list."""
+    if newest.empty:
         return [
             html.I(className="bi bi-check-circle me-2 text-success"),
-            t("overview.no_exceed", lang),
+            t("overview.no_alerts", lang),
         ]
-    worst = over.iloc[0]
-    name = worst["name"] if lang == "vi" else worst["name_en"] or worst["name"]
-    unit = unit_label(_unit(worst["metric"]), lang)
-    value = f"{fmt_number(worst['value'], lang, 1)} {unit}"
+    critical = newest[newest["severity"] == "critical"]
+    worst = (critical if not critical.empty else newest).iloc[0].to_dict()
     icon = (
         "bi-exclamation-octagon-fill text-danger"
-        if worst["level"] == "alarm"
+        if worst["severity"] == "critical"
         else "bi-exclamation-triangle-fill text-warning"
+    )
+    summary = t(
+        "overview.alerts",
+        lang,
+        n=fmt_number(counts["open"], lang, 0),
+        c=fmt_number(counts["critical"], lang, 0),
     )
     return [
         html.I(className=f"bi {icon} me-2"),
-        html.Strong(t("overview.exceed", lang, n=fmt_number(len(over), lang, 0))),
+        dcc.Link(html.Strong(summary), href="/canh-bao?state=open"),
         html.Span(
             " — "
-            + t(
-                "overview.exceed_item",
-                lang,
-                level=t(f"level.{worst['level']}", lang),
-                metric=metric_label(worst["metric"], lang),
-                value=value,
-                name=name,
-            )
+            + t(f"alerts.sev.{worst['severity']}", lang)
+            + ": "
+            + alert_text(worst, lang)
         ),
     ]
 

@@ -1,84 +1,174 @@
-"""Sensors page: the filtered table of sensors, and the URL kept in step with the
-filters."""
+"""Sensors page: the grid loaded in full when the filters change, refreshed every
+second for the rows on screen by transactions of the rows that changed, the URL kept in
+step with the filters, and the sensor drawer."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import urlencode
 
-from dash import Input, Output, State, callback, html, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    no_update,
+)
+from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 import config
 import province
-from components.tables import state_badge, table
-from i18n import T, fmt_age, fmt_number, metric_label, t
+from components.sensor_drawer import drawer_body
+from components.sensor_grid import changes, grid_rows, trend_pairs
+from i18n import t
 from layouts._filters import clean_filters
 from layouts._shell import current_lang
 from layouts.sensors import Ids
-from store import queries
+from store import live, queries
 from store.runtime import get_engine
+from store.writes import now_ms
 
 log = logging.getLogger(__name__)
+DAY_MS = 86_400_000
+
+
+def _area_names(lang: str) -> dict[str, str]:
+    profile = province.cached(str(config.load().profile))
+    return {
+        a.code: a.name if lang == "vi" else a.name_en for a in profile.areas.values()
+    }
+
+
+def _filters(kind: object, district: object, state: object, lang: str) -> dict:
+    # Values come from the browser: check them again, whatever the dropdowns allowed.
+    f, _bad = clean_filters({"kind": kind, "district": district, "state": state}, lang)
+    return f
 
 
 @callback(
-    Output(Ids.TABLE, "children"),
-    Input(Ids.INTERVAL, "n_intervals"),
+    Output(Ids.TABLE, "rowData"),
+    Output(Ids.FILTER_ERROR, "children"),
+    Output(Ids.FILTER_ERROR, "is_open"),
     Input(Ids.KIND, "value"),
     Input(Ids.DISTRICT, "value"),
     Input(Ids.STATE, "value"),
 )
-def refresh(
-    _n: int | None, kind: str | None, district: str | None, state: str | None
-) -> html.Div:
+def load(kind: str | None, district: str | None, state: str | None):  # noqa: ANN201
+    """Every sensor the filters select, as grid rows (a full load)."""
     lang = current_lang()
-    # Values come from the browser: check them again, whatever the dropdowns allowed.
-    f, bad = clean_filters({"kind": kind, "district": district, "state": state}, lang)
-    if bad:
-        return html.P(t("filter.invalid", lang, values=", ".join(bad)), className="p-3")
+    f = _filters(kind, district, state, lang)
     engine = get_engine()
     try:
-        sensors = queries.sensors(engine, kind=f["kind"], region=f["district"])
-        latest = queries.latest(engine)
+        panel, latest = live.panel(engine, kind=f["kind"], region=f["district"])
+        if f["state"]:
+            panel = panel[panel["state"] == f["state"]]
+        trends = live.trends(
+            engine, trend_pairs(panel), step_minutes=live.TREND_STEP_MINUTES
+        )
     except SQLAlchemyError as exc:
         log.warning("sensors page could not read the store: %s", exc)
-        return html.P(t("common.store_down", lang, error=type(exc).__name__))
-    if f["state"]:
-        sensors = sensors[sensors["state"] == f["state"]]
-    if sensors.empty:
-        return html.P(t("common.no_data", lang), className="p-3 mb-0")
-    values: dict[str, list[str]] = {}
-    for r in latest.itertuples():
-        values.setdefault(r.sensor_id, []).append(
-            f"{metric_label(r.metric, lang)} {fmt_number(r.value, lang, 1)}"
+        return no_update, t("common.store_down", lang, error=type(exc).__name__), True
+    rows = grid_rows(panel, latest, trends, lang, _area_names(lang))
+    return rows, no_update, no_update
+
+
+# Every second the browser names the rows on screen with the version it holds...
+clientside_callback(
+    ClientsideFunction(namespace="iocSensors", function_name="visible"),
+    Output(Ids.VISIBLE, "data"),
+    Input(Ids.INTERVAL, "n_intervals"),
+    State(Ids.TABLE, "id"),
+)
+
+
+# ...and gets back only the rows whose reading or state changed.
+@callback(
+    Output(Ids.TABLE, "rowTransaction"),
+    Output(Ids.CLOCK, "data"),
+    Input(Ids.VISIBLE, "data"),
+    State(Ids.STATE, "value"),
+    prevent_initial_call=True,
+)
+def tick(visible: dict | None, state: str | None):  # noqa: ANN201
+    known = (visible or {}).get("rows") if isinstance(visible, dict) else None
+    if not isinstance(known, dict) or not known:
+        raise PreventUpdate
+    known = dict(list(known.items())[: live.TICK_MAX])
+    lang = current_lang()
+    f = _filters(None, None, state, lang)
+    engine = get_engine()
+    at = now_ms()
+    try:
+        panel, latest = live.panel(engine, ids=[str(i) for i in known], at_ms=at)
+        update, remove = changes(panel, known, f["state"])
+        if not update and not remove:
+            return no_update, at
+        changed = panel[panel["id"].isin(update)]
+        trends = live.trends(
+            engine, trend_pairs(changed), at, step_minutes=live.TREND_STEP_MINUTES
         )
-    profile = province.cached(str(config.load().profile))
-    area_name = {
-        a.code: a.name if lang == "vi" else a.name_en for a in profile.areas.values()
-    }
-    rows = [
-        [
-            s.name if lang == "vi" else s.name_en or s.name,
-            t(f"kind.{s.kind}", lang) if f"kind.{s.kind}" in T else s.kind,
-            area_name.get(s.area, s.area),
-            " · ".join(values.get(s.id, [])),
-            fmt_age(s.age_s, lang),
-            state_badge(s.state, t(f"state.{s.state}", lang)),
-        ]
-        for s in sensors.itertuples()
-    ]
-    return table(
-        [
-            t("col.sensor", lang),
-            t("col.kind", lang),
-            t("col.area", lang),
-            t("col.value", lang),
-            t("col.age", lang),
-            t("col.state", lang),
-        ],
-        rows,
+    except SQLAlchemyError as exc:
+        log.warning("sensors tick could not read the store: %s", exc)
+        raise PreventUpdate from exc
+    rows = grid_rows(
+        changed,
+        latest[latest["sensor_id"].isin(update)],
+        trends,
+        lang,
+        _area_names(lang),
     )
+    transaction: dict = {}
+    if rows:
+        transaction["update"] = rows
+    if remove:
+        transaction["remove"] = [{"id": i} for i in remove]
+    return transaction, at
+
+
+# The browser counts the age of readings between ticks on the server's clock.
+clientside_callback(
+    ClientsideFunction(namespace="iocSensors", function_name="skew"),
+    Output(Ids.SKEW, "data"),
+    Input(Ids.CLOCK, "data"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output(Ids.DRAWER, "is_open"),
+    Output(Ids.DRAWER, "title"),
+    Output(Ids.DRAWER_BODY, "children"),
+    Input(Ids.TABLE, "cellClicked"),
+    prevent_initial_call=True,
+)
+def open_drawer(cell: dict | None):  # noqa: ANN201
+    sensor_id = (cell or {}).get("rowId")
+    if not sensor_id:
+        raise PreventUpdate
+    lang = current_lang()
+    engine = get_engine()
+    at = now_ms()
+    try:
+        sensor = queries.sensor(engine, str(sensor_id))
+        if sensor is None:
+            return True, t("sensors.not_found", lang), None
+        latest = queries.latest(engine, sensor_id=sensor["id"])
+        panel, _ = live.panel(engine, ids=[sensor["id"]], at_ms=at)
+        metrics = list(sensor.get("metrics") or []) or sorted(set(latest["metric"]))
+        series = {
+            m: queries.series(engine, sensor["id"], m, at - DAY_MS, at)
+            for m in metrics[:12]
+        }
+    except SQLAlchemyError as exc:
+        log.warning("sensor drawer could not read the store: %s", exc)
+        return True, t("common.store_down", lang, error=type(exc).__name__), None
+    name = sensor["name"] if lang == "vi" else sensor["name_en"] or sensor["name"]
+    state = panel["state"].iloc[0] if len(panel) else "never"
+    area = _area_names(lang).get(sensor["area"], sensor["area"])
+    return True, name, drawer_body(sensor, state, latest, series, lang, area)
 
 
 @callback(

@@ -1,10 +1,19 @@
-"""Cross-page callbacks: menu, language (a cookie, so server-side layouts follow it) and
-theme (localStorage; assets/shell.js applies it before the first paint)."""
+"""Cross-page callbacks: menu, language (a cookie, so server-side layouts follow it),
+theme (localStorage; assets/shell.js applies it before the first paint) and the alert
+badge and toast every page shows for new critical alerts."""
 
-from dash import Input, Output, State, callback, clientside_callback
+import logging
 
-from i18n import LANG_COOKIE
-from layouts._shell import Ids
+from dash import Input, Output, State, callback, clientside_callback, no_update
+from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import SQLAlchemyError
+
+from i18n import LANG_COOKIE, fmt_datetime, fmt_number, metric_label
+from layouts._shell import Ids, current_lang
+from store import alerting
+from store.runtime import get_engine
+
+log = logging.getLogger(__name__)
 
 clientside_callback(
     f"""
@@ -43,3 +52,63 @@ clientside_callback(
 )
 def toggle_menu(_n: int | None, is_open: bool) -> bool:
     return not is_open
+
+
+def alert_text(row: dict, lang: str) -> str:
+    """One line for a critical alert: where, what, how much, since when."""
+    name = (row["sensor_name"] if lang == "vi" else row["sensor_name_en"]) or row[
+        "sensor_id"
+    ]
+    parts = [name]
+    if row["metric"]:
+        value = row["last_value"]
+        shown = "" if value is None else " " + fmt_number(float(value), lang, 1)
+        parts.append(metric_label(row["metric"], lang) + shown)
+    parts.append(fmt_datetime(int(row["raised_ms"]), lang))
+    return " · ".join(parts)
+
+
+@callback(
+    Output(Ids.ALERT_COUNT, "children"),
+    Output(Ids.ALERT_BADGE, "className"),
+    Output(Ids.ALERT_TOAST, "is_open"),
+    Output(Ids.ALERT_TEXT, "children"),
+    Output(Ids.ALERT_SEEN, "data"),
+    Input(Ids.ALERT_INTERVAL, "n_intervals"),
+    State(Ids.ALERT_SEEN, "data"),
+)
+def watch_alerts(_n: int | None, seen: int | None) -> tuple:
+    lang = current_lang()
+    try:
+        engine = get_engine()
+        counts = alerting.counts(engine)
+        newest = alerting.alerts(engine, state="open", severity="critical", limit=1)
+    except SQLAlchemyError as exc:
+        log.warning("alert badge could not read the store: %s", exc)
+        raise PreventUpdate from exc
+    n = counts["critical"]
+    badge_class = "ioc-touch ms-2 btn btn-outline-danger" + ("" if n else " d-none")
+    count = fmt_number(n, lang, 0)
+    if newest.empty:
+        return count, badge_class, no_update, no_update, no_update
+    row = newest.iloc[0].to_dict()
+    alert_id = int(row["id"])
+    if isinstance(seen, int) and alert_id <= seen:
+        return count, badge_class, no_update, no_update, no_update
+    return count, badge_class, True, alert_text(row, lang), alert_id
+
+
+# On the wall (?kiosk=1&sound=1) a new critical alert also beeps (assets/shell.js).
+clientside_callback(
+    """
+    function(seen) {
+        if (seen && window.iocShell && window.iocShell.alertSound) {
+            window.iocShell.alertSound();
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(Ids.ALERT_SOUND, "data"),
+    Input(Ids.ALERT_SEEN, "data"),
+    prevent_initial_call=True,
+)

@@ -8,7 +8,7 @@ import config
 import province
 from i18n import T, t
 
-STATES = ("ok", "stale", "offline", "never")
+STATES = ("ok", "warning", "alarm", "stale", "offline", "never")
 
 
 def filter_options(lang: str) -> dict[str, list[dict]]:

@@ -24,6 +24,16 @@ class Ids:
     MENU_BUTTON = "shell-menu-button"
     MENU = "shell-menu"
     NAVBAR = "shell-navbar"
+    ALERT_INTERVAL = "shell-alert-interval"
+    ALERT_SEEN = "shell-alert-seen"
+    ALERT_BADGE = "shell-alert-badge"
+    ALERT_COUNT = "shell-alert-count"
+    ALERT_TOAST = "shell-alert-toast"
+    ALERT_TEXT = "shell-alert-text"
+    ALERT_SOUND = "shell-alert-sound"
+
+
+ALERT_POLL_MS = 5000
 
 
 def current_lang() -> str:
@@ -89,6 +99,22 @@ def navbar() -> html.Div:
                     className="me-auto text-truncate",
                 ),
                 dbc.Nav(pinned, navbar=True, className="ioc-pinned d-none d-xl-flex"),
+                html.A(
+                    [
+                        html.I(className="bi bi-bell-fill"),
+                        dbc.Badge(
+                            "",
+                            id=Ids.ALERT_COUNT,
+                            color="danger",
+                            pill=True,
+                            className="ms-1",
+                        ),
+                    ],
+                    id=Ids.ALERT_BADGE,
+                    href="/canh-bao?state=open&severity=critical",
+                    title=t("shell.alert.badge", lang),
+                    className="ioc-touch ms-2 btn btn-outline-danger d-none",
+                ),
                 dbc.Button(
                     html.I(className="bi bi-circle-half"),
                     id=Ids.THEME_BUTTON,
@@ -116,12 +142,37 @@ def navbar() -> html.Div:
     return html.Div([bar, menu(lang)], id=Ids.NAVBAR, className="mb-3 ioc-chrome")
 
 
+def alert_toast() -> dbc.Toast:
+    lang = current_lang()
+    return dbc.Toast(
+        [
+            html.P(id=Ids.ALERT_TEXT, className="mb-2"),
+            dcc.Link(
+                t("shell.alert.open", lang),
+                href="/canh-bao?state=open&severity=critical",
+                className="btn btn-danger btn-sm ioc-touch",
+            ),
+        ],
+        id=Ids.ALERT_TOAST,
+        header=t("shell.alert.title", lang),
+        icon="danger",
+        is_open=False,
+        dismissable=True,
+        className="ioc-alert-toast",
+    )
+
+
 def shell() -> html.Div:
     """The app's root layout (a function, so the language is read per request)."""
     return html.Div(
         [
             dcc.Store(id=Ids.THEME_STORE, storage_type="local"),
+            # The newest critical alert this browser tab has been told of.
+            dcc.Store(id=Ids.ALERT_SEEN, storage_type="session"),
+            dcc.Store(id=Ids.ALERT_SOUND),
+            dcc.Interval(id=Ids.ALERT_INTERVAL, interval=ALERT_POLL_MS),
             navbar(),
+            alert_toast(),
             dbc.Container(dash.page_container, fluid=True, className="pb-3"),
         ]
     )

@@ -35,7 +35,7 @@ TICK_MS = 5_000
 
 class Ids(TileIds):
     INTERVAL = "overview-interval"
-    EXCEED = "overview-exceed"
+    ALERTS = "overview-alerts"
     SYSTEM = "overview-system"
     AS_OF = "overview-as-of"
     MAP = "overview-map"
@@ -70,7 +70,7 @@ def layout(**_kwargs: object) -> html.Div:
             dbc.Row(tiles, className="g-2 mb-2"),
             dbc.Row(
                 [
-                    dbc.Col(html.Div(id=Ids.EXCEED, className="ioc-strip"), lg=7),
+                    dbc.Col(html.Div(id=Ids.ALERTS, className="ioc-strip"), lg=7),
                     dbc.Col(
                         html.Div(
                             [

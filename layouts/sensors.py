@@ -1,14 +1,19 @@
-"""Cảm biến: every sensor with its freshness and newest values, filtered by kind, area
-(the profile's filter level: the former districts) and state. Filters live in the URL,
-so a
-link such as /cam-bien?kind=air&district=tu-son opens the same view."""
+"""Cảm biến: every sensor live, with its newest values, the age of its reading, the last
+hour's trend and its state (ok / warning / alarm from its own thresholds, stale /
+offline / never from its freshness). Filters (kind, area at the profile's filter level,
+state) live in the URL, so a link such as /cam-bien?kind=air&district=tu-son opens the
+same view. The grid loads in full when the filters change; every second it refreshes
+only the rows on screen, with a transaction carrying the rows that changed. A click on
+a row opens the sensor's drawer with its thresholds and 24 h charts."""
 
 from __future__ import annotations
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.sensor_grid import column_defs, grid_options
 from i18n import t
 from layouts._filters import clean_filters, filter_options
 from layouts._shell import current_lang
@@ -22,6 +27,8 @@ dash.register_page(
     icon="bi-broadcast",
 )
 
+TICK_MS = 1000
+
 
 class Ids:
     INTERVAL = "sensors-interval"
@@ -31,6 +38,11 @@ class Ids:
     STATE = "sensors-state"
     URL = "sensors-url"
     FILTER_ERROR = "sensors-filter-error"
+    VISIBLE = "sensors-visible"  # the rows on screen: {id: [ver, state]}
+    CLOCK = "sensors-clock"  # the server's time at the last tick (epoch ms)
+    SKEW = "sensors-skew"  # the browser clock's offset from the server's (ms)
+    DRAWER = "sensors-drawer"
+    DRAWER_BODY = "sensors-drawer-body"
 
 
 def layout(**query: object) -> html.Div:
@@ -54,7 +66,10 @@ def layout(**query: object) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=Ids.URL, refresh="callback-nav"),
-            dcc.Interval(id=Ids.INTERVAL, interval=3000),
+            dcc.Interval(id=Ids.INTERVAL, interval=TICK_MS),
+            dcc.Store(id=Ids.VISIBLE),
+            dcc.Store(id=Ids.CLOCK),
+            dcc.Store(id=Ids.SKEW),
             html.H1(t("nav.sensors", lang), className="h3 mb-2"),
             dbc.Row(
                 [
@@ -71,6 +86,29 @@ def layout(**query: object) -> html.Div:
                 is_open=bool(bad),
                 dismissable=True,
             ),
-            dbc.Card(dbc.CardBody(html.Div(id=Ids.TABLE), className="p-0 ioc-scroll")),
+            dag.AgGrid(
+                id=Ids.TABLE,
+                columnDefs=column_defs(lang),
+                getRowId="params.data.id",
+                defaultColDef={
+                    "sortable": True,
+                    "resizable": True,
+                    "suppressHeaderMenuButton": True,
+                    "suppressMovable": True,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
+                dashGridOptions=grid_options(lang),
+                className="ioc-grid",
+                style={"height": "max(320px, calc(100vh - 190px))", "width": "100%"},
+            ),
+            dbc.Offcanvas(
+                html.Div(id=Ids.DRAWER_BODY),
+                id=Ids.DRAWER,
+                placement="end",
+                is_open=False,
+                scrollable=True,
+                className="ioc-drawer",
+            ),
         ]
     )

@@ -29,10 +29,11 @@ SEVERITIES = ("info", "warning", "critical")
 RULE_KINDS = ("threshold", "rate", "stale")
 OPS = (">=", "<=")
 STATES = ("open", "acknowledged", "resolved")
+DOMAINS = ("economy", "citizens", "governance", "mobility", "environment", "living")
 # The smart domain a sensor kind reports to, when a rule does not name one.
 DOMAIN_OF_KIND = {
     "air": "environment",
-    "river": "environment",
+    "water": "environment",
     "weather": "environment",
     "noise": "living",
     "streetlight": "living",

@@ -47,6 +47,8 @@ def test_every_page_renders_without_console_errors(
         "/cam-bien": ("#sensors-table", "Trạm Kinh Bắc"),
         "/nguon-du-lieu": ("#sources-health", "mqtt-ingest"),
         "/bao-chi": ("#press-list", "Chưa có dữ liệu"),
+        "/canh-bao": ("#alerts-rules", "Vượt ngưỡng của cảm biến"),
+        "/moi-truong": ("#env-aqi", "Trạm Kinh Bắc"),
     }
     for page in dash.page_registry.values():
         path = page["relative_path"]
@@ -102,7 +104,7 @@ def test_language_switch_is_remembered(dash_duo, app_with_data):
 
 KEY_PATTERN = re.compile(
     r"\b(nav|kpi|state|status|overview|col|common|metric|unit|kind|"
-    r"level|sources|pending|map|theme|lang)\.[a-z_]+\b"
+    r"level|sources|pending|map|theme|lang|alerts|rule|shell)\.[a-z_]+\b"
 )
 
 

@@ -183,7 +183,7 @@ def test_rate_rule_sees_a_river_rising(engine):
         [
             sensor_row(
                 "river-test-01",
-                kind="river",
+                kind="water",
                 metrics=["water_level"],
                 unit="m",
                 period_s=60.0,
@@ -301,3 +301,54 @@ def test_a_disabled_rule_raises_nothing(station):
     _reading(engine, 500, T0)
     alerting.evaluate(engine, at_ms=T0)
     assert _alerts(engine).empty
+
+
+# -- GET /api/v1/alerts ---------------------------------------------------------------
+
+
+@pytest.fixture
+def api(station):
+    from store import runtime
+
+    runtime.set_engine(station)
+    from app import server
+
+    _reading(station, 100, T0)
+    alerting.evaluate(station, at_ms=T0 + 100)
+    return server.test_client()
+
+
+def test_api_lists_alerts_with_filters(api):
+    body = api.get("/api/v1/alerts").get_json()
+    assert body["count"] == 1 and body["counts"]["critical"] == 1
+    a = body["alerts"][0]
+    assert (a["sensor"], a["metric"], a["severity"], a["state"]) == (
+        STATION,
+        "pm25",
+        "critical",
+        "open",
+    )
+    assert a["raised"] == "2026-11-25T07:00:00.100Z" and a["limit"] == 75
+    assert a["acknowledged"] is None
+    q = "/api/v1/alerts?state=open&severity=critical&domain=environment"
+    assert api.get(q + "&district=tp-bac-ninh").get_json()["count"] == 1
+    assert api.get(q + "&district=tu-son").get_json()["count"] == 0
+    assert api.get("/api/v1/alerts?state=resolved").get_json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("state=closed", "state"),
+        ("severity=1%27%20OR%201=1", "severity"),
+        ("domain=space", "domain"),
+        ("limit=0", "limit"),
+        ("limit=-3", "limit"),
+        ("limit=abc", "limit"),
+        ("district=" + "x" * 65, "district"),
+    ],
+)
+def test_api_refuses_bad_alert_filters(api, query, parameter):
+    resp = api.get(f"/api/v1/alerts?{query}")
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["parameter"] == parameter

@@ -35,7 +35,7 @@ DEFAULT_RULES = [
     {
         "name": "rule.river_rising",
         "kind": "rate",
-        "sensor_kind": "river",
+        "sensor_kind": "water",
         "metric": "water_level",
         "op": ">=",
         "threshold": 0.5,

@@ -1,0 +1,84 @@
+"""/api/v1/alerts: the alert list with the same filters as the alerts page."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Response, jsonify, request
+
+from api.params import ParamError, parse_choice
+from api.v1 import bp, iso
+from store import alerting
+from store.runtime import get_engine
+
+MAX_LIMIT = 1000
+
+
+def _limit(value: str | None) -> int:
+    if value in (None, ""):
+        return 200
+    if len(value) > 6 or not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise ParamError("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    return int(value)
+
+
+def _num(v: object) -> float | None:
+    if v is None:
+        return None
+    f = float(v)  # type: ignore[arg-type]
+    return None if math.isnan(f) else f
+
+
+def _ms(v: object) -> int | None:
+    return None if v is None or v != v else int(v)  # type: ignore[call-overload]
+
+
+def alert_json(row: dict) -> dict:
+    return {
+        "id": int(row["id"]),
+        "rule": {"id": int(row["rule_id"]), "name": row["rule_name"]},
+        "kind": row["rule_kind"],
+        "sensor": row["sensor_id"],
+        "metric": row["metric"] or None,
+        "domain": row["domain"],
+        "area": row["area"],
+        "region": row["region"],
+        "severity": row["severity"],
+        "state": row["state"],
+        "value": _num(row["value"]),
+        "limit": _num(row["limit"]),
+        "peak": _num(row["peak"]),
+        "last_value": _num(row["last_value"]),
+        "raised": iso(_ms(row["raised_ms"])),
+        "last": iso(_ms(row["last_ms"])),
+        "acknowledged": iso(_ms(row["acked_ms"])),
+        "acknowledged_by": row["acked_by"] or None,
+        "note": row["ack_note"] or None,
+        "escalated": iso(_ms(row["escalated_ms"])),
+        "resolved": iso(_ms(row["resolved_ms"])),
+    }
+
+
+@bp.get("/alerts")
+def alerts() -> Response:
+    args = request.args
+    state = parse_choice("state", args.get("state"), set(alerting.STATES))
+    severity = parse_choice("severity", args.get("severity"), set(alerting.SEVERITIES))
+    domain = parse_choice("domain", args.get("domain"), set(alerting.DOMAINS))
+    district = parse_choice("district", args.get("district"), max_len=64)
+    df = alerting.alerts(
+        get_engine(),
+        state=state,
+        severity=severity,
+        domain=domain,
+        region=district,
+        limit=_limit(args.get("limit")),
+    )
+    rows = df.astype(object).where(df.notna(), None).to_dict("records")
+    return jsonify(
+        {
+            "count": len(rows),
+            "counts": alerting.counts(get_engine()),
+            "alerts": [alert_json(r) for r in rows],
+        }
+    )

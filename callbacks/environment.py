@@ -1,0 +1,442 @@
+"""Environment page: the pick lists follow the area, the figures follow the filters, a
+tick every 15 s patches the figures' data (no rebuild) and refreshes the cards, and the
+URL keeps the area and the time range."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import Input, Output, Patch, State, callback, ctx, html, no_update
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+import config
+import province
+from figures import environment as fig
+from i18n import fmt_datetime, fmt_number, metric_label, t, unit_label
+from layouts._shell import current_lang
+from layouts.environment import DEFAULT_RANGE, Ids, clean_query
+from store import air, queries
+from store.aqi import CATEGORIES, POLLUTANTS
+from store.metrics import METRICS
+from store.runtime import get_engine
+from store.writes import now_ms
+
+log = logging.getLogger(__name__)
+DAY_MS = 86_400_000
+RANGE_MS = {"24h": DAY_MS, "7d": 7 * DAY_MS, "30d": 30 * DAY_MS}
+# Bucket sizes: 96, 168 and 240 points, read from the minute and hour rollups.
+RANGE_STEP_S = {"24h": 900, "7d": 3600, "30d": 10_800}
+WEATHER = ("temperature", "humidity", "rainfall", "wind_speed", "pressure")
+LEGEND_MAX = 3  # noise meters named in a legend; more are named on hover only
+
+
+def _name(row: Any, lang: str) -> str:  # noqa: ANN401 - a frame's row tuple
+    return row.name if lang == "vi" else (row.name_en or row.name)
+
+
+def _profile() -> province.Profile:
+    return province.cached(str(config.load().profile))
+
+
+def _pick(options: list[dict], current: str | None) -> str | None:
+    values = [o["value"] for o in options]
+    return current if current in values else (values[0] if values else None)
+
+
+@callback(
+    Output(Ids.STATION, "options"),
+    Output(Ids.STATION, "value"),
+    Output(Ids.GAUGE, "options"),
+    Output(Ids.GAUGE, "value"),
+    Input(Ids.DISTRICT, "value"),
+    State(Ids.STATION, "value"),
+    State(Ids.GAUGE, "value"),
+)
+def pick_lists(  # noqa: ANN201 - Dash outputs
+    district: str | None, station: str | None, gauge: str | None
+):
+    lang = current_lang()
+    f, _bad = clean_query({"district": district}, lang)
+    engine = get_engine()
+    try:
+        stations = queries.sensors(engine, kind="air", region=f["district"])
+        gauges = queries.sensors(engine, kind="water", region=f["district"])
+    except SQLAlchemyError as exc:
+        log.warning("environment page could not read the store: %s", exc)
+        return [], None, [], None
+    s_opts = [{"label": _name(s, lang), "value": s.id} for s in stations.itertuples()]
+    g_opts = [{"label": _name(s, lang), "value": s.id} for s in gauges.itertuples()]
+    return s_opts, _pick(s_opts, station), g_opts, _pick(g_opts, gauge)
+
+
+@callback(
+    Output(Ids.MAP, "figure"),
+    Output(Ids.AQI, "children"),
+    Output(Ids.POLLUTANTS, "figure"),
+    Output(Ids.WATER, "figure"),
+    Output(Ids.NOISE, "figure"),
+    Output(Ids.WEATHER, "children"),
+    Output(Ids.AS_OF, "children"),
+    Input(Ids.INTERVAL, "n_intervals"),
+    Input(Ids.DISTRICT, "value"),
+    Input(Ids.RANGE, "value"),
+    Input(Ids.STATION, "value"),
+    Input(Ids.GAUGE, "value"),
+)
+def refresh(  # noqa: ANN201 - Dash outputs
+    _n: int | None,
+    district: str | None,
+    rng: str | None,
+    station: str | None,
+    gauge: str | None,
+):
+    lang = current_lang()
+    # Values come from the browser: check them again, whatever the dropdowns allowed.
+    f, _bad = clean_query({"district": district, "range": rng}, lang)
+    live = ctx.triggered_id == Ids.INTERVAL
+    engine = get_engine()
+    end = now_ms()
+    start = end - RANGE_MS[f["range"]]
+    step = RANGE_STEP_S[f["range"]]
+    try:
+        stations = _stations(engine, f["district"], lang)
+        pollutants = {
+            p: queries.series(engine, station, p, start, end, step) if station else None
+            for p in POLLUTANTS
+        }
+        water = (
+            queries.series(engine, gauge, "water_level", start, end, step)
+            if gauge
+            else None
+        )
+        meters = queries.sensors(engine, kind="noise", region=f["district"])
+        noise = [
+            (_name(m, lang), queries.series(engine, m.id, "laeq", start, end, step))
+            for m in meters.itertuples()
+        ]
+        weather = _weather(engine, f["district"], lang)
+        as_of = queries.data_as_of(engine)
+    except SQLAlchemyError as exc:
+        log.warning("environment page could not read the store: %s", exc)
+        down = t("common.store_down", lang, error=type(exc).__name__)
+        return (no_update,) * 6 + (down,)
+    card = _aqi_card(stations, station, lang)
+    as_of_text = (
+        t("common.data_as_of", lang, when=fmt_datetime(as_of, lang, seconds=True))
+        if as_of
+        else t("common.no_data", lang)
+    )
+    if live:
+        return (
+            _map_patch(stations),
+            card,
+            _pollutant_patch(pollutants, start, end),
+            _water_patch(water, start, end),
+            _noise_patch(noise, start, end),
+            weather,
+            as_of_text,
+        )
+    return (
+        _map(stations, f["district"], lang),
+        card,
+        fig.pollutant_grid(
+            pollutants,
+            {p: metric_label(p, lang) for p in POLLUTANTS},
+            x_range=(start, end),
+        ),
+        _water(engine, gauge, water, lang, (start, end)),
+        fig.noise_chart(
+            noise,
+            start,
+            end,
+            t("env.noise_limit", lang),
+            legend=len(noise) <= LEGEND_MAX,
+        ),
+        weather,
+        as_of_text,
+    )
+
+
+@callback(
+    Output(Ids.URL, "search"),
+    Input(Ids.DISTRICT, "value"),
+    Input(Ids.RANGE, "value"),
+    State(Ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def remember_filters(district: str | None, rng: str | None, current: str | None) -> str:
+    query = {k: v for k, v in (("district", district), ("range", rng)) if v}
+    if query.get("range") == DEFAULT_RANGE and "range=" not in (current or ""):
+        query.pop("range")
+    search = f"?{urlencode(query)}" if query else ""
+    return no_update if search == (current or "") else search
+
+
+# --- helpers: store reads shaped for the figure builders ------------------------------
+
+
+def _category_labels(lang: str) -> dict[str, str]:
+    labels = {c.key: c.name_vi if lang == "vi" else c.name_en for c in CATEGORIES["vn"]}
+    labels["none"] = t("env.no_aqi_short", lang)
+    return labels
+
+
+def _stations(engine: Engine, district: str | None, lang: str) -> pd.DataFrame:
+    """Air stations of the area with their AQI results. Columns: id, name, lat, lon,
+    aqi, category, category_label, result (the store.air dict)."""
+    sensors = queries.sensors(engine, kind="air", region=district)
+    results = {r["station"]: r for r in air.all_stations_aqi(engine)}
+    labels = _category_labels(lang)
+    rows = []
+    for s in sensors.itertuples():
+        result = results.get(s.id)
+        hourly = result["hourly"] if result else {"aqi": None, "category": None}
+        rows.append(
+            {
+                "id": s.id,
+                "name": _name(s, lang),
+                "lat": s.lat,
+                "lon": s.lon,
+                "aqi": hourly["aqi"],
+                "category": hourly["category"],
+                "category_label": labels.get(hourly["category"] or "none"),
+                "result": result,
+            }
+        )
+    columns = ["id", "name", "lat", "lon", "aqi", "category", "category_label"]
+    return pd.DataFrame(rows, columns=[*columns, "result"])
+
+
+def _map(stations: pd.DataFrame, district: str | None, lang: str):  # noqa: ANN202
+    cfg = config.load()
+    profile = _profile()
+    regions = [
+        {"name": a.name if lang == "vi" else a.name_en, "lat": a.lat, "lon": a.lon}
+        for a in profile.areas_at(profile.filter_level)
+    ]
+    # Frame the area's outline, or the stations, or else the whole province.
+    area = profile.areas.get(district) if district else None
+    lats, lons = list(stations["lat"]), list(stations["lon"])
+    if area is not None and area.outline:
+        lats = [p[0] for p in area.outline]
+        lons = [p[1] for p in area.outline]
+    bounds = profile.bounds
+    if lats:
+        pad = 0.04
+        bounds = (min(lats) - pad, min(lons) - pad, max(lats) + pad, max(lons) + pad)
+    return fig.aqi_map(
+        stations, regions, _category_labels(lang), tiles=cfg.map_tiles, bounds=bounds
+    )
+
+
+def _map_patch(stations: pd.DataFrame) -> Patch:
+    marks = fig.station_marks(stations)
+    patch = Patch()
+    trace = patch["data"][fig.STATIONS_TRACE]
+    trace["marker"]["color"] = marks["color"]
+    trace["text"] = marks["text"]
+    trace["hovertext"] = marks["hovertext"]
+    return patch
+
+
+def _shift(patch: Patch, axes: int, start: int, end: int) -> None:
+    """Move the window of ``axes`` x axes (xaxis, xaxis2, ...) to [start, end]."""
+    for i in range(axes):
+        patch["layout"][f"xaxis{i + 1 if i else ''}"]["range"] = fig.x_range(
+            (start, end)
+        )
+
+
+def _pollutant_patch(
+    frames: dict[str, pd.DataFrame | None], start: int, end: int
+) -> Patch:
+    patch = Patch()
+    _shift(patch, len(POLLUTANTS), start, end)
+    for i, p in enumerate(POLLUTANTS):
+        x, y = fig.series_xy(frames.get(p))
+        patch["data"][i]["x"] = x
+        patch["data"][i]["y"] = y
+    return patch
+
+
+def _levels(engine: Engine, gauge: str) -> dict[str, float]:
+    """Alarm levels I/II/III of a gauge from the profile; the stored thresholds (warn =
+    I, alarm = II) for a gauge the profile does not know."""
+    spec = next((s for s in _profile().sensors if s.id == gauge), None)
+    if spec is not None and isinstance(spec.extra.get("levels"), dict):
+        return {k: float(v) for k, v in spec.extra["levels"].items()}
+    row = queries.sensor(engine, gauge) or {}
+    limits = (row.get("thresholds") or {}).get("water_level", {})
+    return {
+        k: float(limits[key])
+        for k, key in (("I", "warn"), ("II", "alarm"))
+        if key in limits
+    }
+
+
+def _water(  # noqa: ANN202 - a figure
+    engine: Engine,
+    gauge: str | None,
+    df: pd.DataFrame | None,
+    lang: str,
+    rng: tuple[int, int],
+):
+    levels = _levels(engine, gauge) if gauge else {}
+    labels = {k: t("env.alarm_level", lang, n=k) for k in ("I", "II", "III")}
+    return fig.water_chart(
+        df,
+        levels,
+        metric_label("water_level", lang),
+        labels,
+        empty_text=t("env.no_gauge", lang) if not gauge else t("common.no_data", lang),
+        x_range=rng,
+    )
+
+
+def _water_patch(df: pd.DataFrame | None, start: int, end: int) -> Patch:
+    x, y = fig.series_xy(df)
+    patch = Patch()
+    _shift(patch, 1, start, end)
+    patch["data"][0]["x"] = x
+    patch["data"][0]["y"] = y
+    return patch
+
+
+def _noise_patch(noise: list, start: int, end: int) -> Patch:
+    patch = Patch()
+    _shift(patch, 1, start, end)
+    lx, ly = fig.noise_limit_xy(start, end)
+    patch["data"][fig.LIMIT_TRACE]["x"] = lx
+    patch["data"][fig.LIMIT_TRACE]["y"] = ly
+    for i, (_name_, df) in enumerate(noise, start=1):
+        x, y = fig.series_xy(df)
+        patch["data"][i]["x"] = x
+        patch["data"][i]["y"] = y
+    return patch
+
+
+def _aqi_card(stations: pd.DataFrame, station: str | None, lang: str) -> list:
+    match = stations[stations["id"] == station] if station else stations.iloc[0:0]
+    if match.empty:
+        return [html.P(t("env.no_station", lang), className="mb-0")]
+    result = match.iloc[0]["result"]
+    name = match.iloc[0]["name"]
+    hourly = result["hourly"] if result else None
+    if not hourly or hourly["aqi"] is None:
+        return [
+            html.Div(name, className="fw-semibold mb-2"),
+            html.P(t("env.no_aqi", lang), className="mb-0"),
+        ]
+    key = hourly["category"]
+    labels = _category_labels(lang)
+    daily, us = result["daily"], result["us"]
+    return [
+        html.Div(name, className="fw-semibold mb-2 text-truncate", title=name),
+        html.Div(
+            [
+                html.Span(
+                    fmt_number(hourly["aqi"], lang, 0),
+                    className="ioc-env-aqi-number me-3",
+                    style={
+                        "background": fig.AQI_COLOURS[key],
+                        "color": fig.AQI_TEXT[key],
+                    },
+                    id="env-aqi-value",
+                ),
+                html.Div(
+                    [
+                        html.Div(labels[key], className="fs-5 fw-semibold"),
+                        html.Small(
+                            t(
+                                "env.hour",
+                                lang,
+                                when=fmt_datetime(hourly["ts"], lang),
+                            ),
+                            className="text-body-secondary",
+                        ),
+                    ]
+                ),
+            ],
+            className="d-flex align-items-center mb-2",
+        ),
+        html.Div(
+            t("env.dominant", lang, p=metric_label(hourly["dominant"], lang)),
+            className="mb-2",
+        ),
+        html.Div(t("env.sub_indices", lang), className="small text-body-secondary"),
+        html.Div(
+            [
+                html.Span(
+                    f"{metric_label(p, lang)} {fmt_number(v, lang, 0)}",
+                    className="ioc-env-sub",
+                )
+                for p, v in hourly["sub_indices"].items()
+            ],
+            className="mb-2",
+        ),
+        html.Div(
+            t("env.daily", lang, v=_aqi_text(daily, labels, lang)), className="small"
+        ),
+        html.Div(
+            t(
+                "env.us",
+                lang,
+                h=fmt_number(us["hourly"]["aqi"], lang, 0),
+                d=fmt_number(us["daily"]["aqi"], lang, 0),
+            ),
+            className="small text-body-secondary",
+        ),
+    ]
+
+
+def _aqi_text(block: dict, labels: dict[str, str], lang: str) -> str:
+    if block["aqi"] is None:
+        return "–"
+    return f"{fmt_number(block['aqi'], lang, 0)} ({labels[block['category']]})"
+
+
+WEATHER_ICONS = {
+    "temperature": "bi-thermometer-half",
+    "humidity": "bi-droplet",
+    "rainfall": "bi-cloud-rain",
+    "wind_speed": "bi-wind",
+    "pressure": "bi-speedometer2",
+}
+
+
+def _weather(engine: Engine, district: str | None, lang: str) -> list | html.P:
+    """Each weather station's newest values on one line, the metric named on hover."""
+    stations = queries.sensors(engine, kind="weather", region=district)
+    if stations.empty:
+        return html.P(t("common.no_data", lang), className="p-2 mb-0")
+    items = []
+    for s in stations.itertuples():
+        latest = queries.latest(engine, s.id)
+        values = dict(zip(latest["metric"], latest["value"], strict=True))
+        items.append(
+            html.Div(
+                [
+                    html.Div(_name(s, lang), className="fw-semibold text-truncate"),
+                    html.Div(
+                        [
+                            html.Span(
+                                [
+                                    html.I(className=f"bi {WEATHER_ICONS[m]}"),
+                                    f"{fmt_number(values.get(m), lang, 1)} "
+                                    f"{unit_label(METRICS[m].unit, lang)}",
+                                ],
+                                title=metric_label(m, lang),
+                            )
+                            for m in WEATHER
+                        ],
+                        className="ioc-env-wx-values",
+                    ),
+                ],
+                className="ioc-env-wx",
+            )
+        )
+    return items

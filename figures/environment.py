@@ -1,0 +1,368 @@
+"""Figures of the environment page: the AQI map, the pollutant small multiples, a river
+gauge against its alarm levels, noise against the national limit.
+
+Every builder keeps its traces in a fixed order so the page can Patch their data
+(``*_TRACE`` constants and the docstrings say which trace is where)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from figures.province_map import province_map
+from store.aqi import CATEGORIES, POLLUTANTS
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NO_AQI_COLOUR = "#6c757d"
+AQI_COLOURS = {c.key: c.color_hex for c in CATEGORIES["vn"]}
+# Dark text on the light bands (yellow, green), white on the dark ones.
+AQI_TEXT = {
+    "good": "#000",
+    "moderate": "#000",
+    "poor": "#000",
+    "bad": "#fff",
+    "very_bad": "#fff",
+    "hazardous": "#fff",
+}
+LEVEL_COLOURS = {"I": "#e0b000", "II": "#fd7e14", "III": "#dc3545"}
+LIMIT_COLOUR = "#dc3545"
+# QCVN 26:2010/BTNMT Table 1, "khu vực thông thường": 70 dBA from 6:00 to 21:00, 55 dBA
+# from 21:00 to 6:00 (LAeq).
+NOISE_DAY_DBA = 70.0
+NOISE_NIGHT_DBA = 55.0
+DAY_START_H = 6
+NIGHT_START_H = 21
+STATIONS_TRACE = 0  # the map's station markers
+LIMIT_TRACE = 0  # the noise chart's limit line; the meters follow in order
+_MUTED = "#8a8f98"
+# Day/month and 24 h clock in both languages (plotly's own formats are English).
+TICK_FORMAT = "%H:%M<br>%d/%m"
+HOVER_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def local_x(ts_ms: pd.Series | list) -> list[str]:
+    """Epoch ms (UTC) as Vietnam wall-clock strings for an x axis."""
+    stamps = pd.to_datetime(pd.Series(ts_ms, dtype="int64"), unit="ms", utc=True)
+    return list(stamps.dt.tz_convert(TZ).dt.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def _base_layout(fig: go.Figure, height: int | None) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        autosize=height is None,
+        font={"color": _MUTED, "size": 11},
+        margin={"l": 40, "r": 8, "t": 24, "b": 28},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        hovermode="x unified",
+    )
+    fig.update_xaxes(
+        type="date",  # also for an empty panel, which would show 0..5 otherwise
+        gridcolor="rgba(128,128,128,0.2)",
+        zeroline=False,
+        tickformat=TICK_FORMAT,
+        hoverformat=HOVER_FORMAT,
+    )
+    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False)
+    return fig
+
+
+def x_range(x_range: tuple[int, int]) -> list[str]:
+    """An x axis range (epoch ms) in the axes' local wall-clock strings."""
+    return local_x(list(x_range))
+
+
+def _x_range(fig: go.Figure, rng: tuple[int, int] | None) -> None:
+    # Every panel shows the whole chosen window, also an empty one (not 1970).
+    if rng is not None:
+        fig.update_xaxes(range=x_range(rng), autorange=False)
+
+
+# --- map -----------------------------------------------------------------------------
+
+
+def station_marks(stations: pd.DataFrame) -> dict[str, list]:
+    """Per-station marker colour, text (the AQI) and hover text: what a tick patches.
+
+    ``stations``: columns name, aqi (int or None), category (key or None),
+    category_label."""
+    colours, texts, hovers = [], [], []
+    for s in stations.itertuples():
+        has = s.aqi is not None and not pd.isna(s.aqi)
+        colours.append(AQI_COLOURS.get(s.category, NO_AQI_COLOUR) if has else "#adb5bd")
+        texts.append(str(int(s.aqi)) if has else "–")
+        hovers.append(
+            f"{s.name}<br>VN_AQI {int(s.aqi)} · {s.category_label}"
+            if has
+            else f"{s.name}<br>{s.category_label}"
+        )
+    return {"color": colours, "text": texts, "hovertext": hovers}
+
+
+def aqi_map(
+    stations: pd.DataFrame,
+    regions: list[dict],
+    category_labels: dict[str, str],
+    tiles: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
+) -> go.Figure:
+    """Air stations coloured by their hourly VN_AQI category (QĐ 1459 colours), the AQI
+    written on each marker, on the province map's offline background.
+
+    ``stations``: columns id, name, lat, lon, aqi, category, category_label.
+    ``category_labels``: legend names by category key, plus "none" for no index.
+    Trace STATIONS_TRACE holds the stations; then one legend entry per category."""
+    empty = pd.DataFrame(columns=["name", "lat", "lon", "state", "kind_label"])
+    base = province_map(empty, regions, {}, None, tiles, bounds)
+    use_tiles = bool(tiles)
+    marks = station_marks(stations)
+    where = (
+        {"lat": stations["lat"], "lon": stations["lon"]}
+        if use_tiles
+        else {"x": stations["lon"], "y": stations["lat"]}
+    )
+    Trace = go.Scattermap if use_tiles else go.Scatter  # noqa: N806 - a class
+    points = Trace(
+        **where,
+        mode="markers+text",
+        marker={
+            "size": 20,
+            "color": marks["color"],
+            # Tile maps draw markers without outlines.
+            **({} if use_tiles else {"line": {"width": 1, "color": "#333"}}),
+        },
+        text=marks["text"],
+        textfont={"size": 9, "color": "#111"},
+        hovertext=marks["hovertext"],
+        hoverinfo="text",
+        customdata=list(stations["id"]),
+        showlegend=False,
+        name="",
+    )
+    legend = [
+        Trace(
+            **(
+                {"lat": [None], "lon": [None]}
+                if use_tiles
+                else {"x": [None], "y": [None]}
+            ),
+            mode="markers",
+            marker={"size": 12, "color": colour},
+            name=category_labels.get(key, key),
+            hoverinfo="skip",
+        )
+        for key, colour in [*AQI_COLOURS.items(), ("none", "#adb5bd")]
+    ]
+    fig = go.Figure([points, *legend, *base.data], layout=base.layout)
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "y": 0,
+            "yanchor": "top",
+            "x": 0,
+            "font": {"size": 10},
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 44},
+        uirevision="aqi-map",
+    )
+    return fig
+
+
+# --- pollutants ----------------------------------------------------------------------
+
+
+def pollutant_grid(
+    frames: dict[str, pd.DataFrame],
+    titles: dict[str, str],
+    height: int | None = None,
+    x_range: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Small multiples, one per pollutant of POLLUTANTS (trace i is POLLUTANTS[i]),
+    over ``x_range`` (epoch ms) when given.
+
+    ``frames``: per pollutant, columns ts (epoch ms) and mean; a missing or empty
+    frame draws an empty panel. ``titles``: panel titles by pollutant."""
+    fig = make_subplots(
+        rows=2,
+        cols=3,
+        shared_xaxes=True,
+        subplot_titles=[titles.get(p, p) for p in POLLUTANTS],
+        vertical_spacing=0.16,
+        horizontal_spacing=0.09,
+    )
+    for i, p in enumerate(POLLUTANTS):
+        x, y = series_xy(frames.get(p))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=titles.get(p, p),
+                line={"width": 1.5, "color": "#0d6efd"},
+                connectgaps=False,
+                showlegend=False,
+            ),
+            row=i // 3 + 1,
+            col=i % 3 + 1,
+        )
+    _base_layout(fig, height)
+    fig.update_layout(margin={"l": 36, "r": 6, "t": 22, "b": 24}, hovermode="closest")
+    fig.update_annotations(font={"size": 11})
+    fig.update_xaxes(nticks=3, tickangle=0, tickfont={"size": 9})
+    _x_range(fig, x_range)
+    fig.update_yaxes(nticks=4, rangemode="tozero")
+    return fig
+
+
+def series_xy(df: pd.DataFrame | None) -> tuple[list[str], list[float | None]]:
+    """x (local time strings) and y (means) of a series frame, for a trace or a
+    Patch."""
+    if df is None or df.empty:
+        return [], []
+    return local_x(df["ts"]), _values(df["mean"])
+
+
+# --- river gauge ---------------------------------------------------------------------
+
+
+def water_chart(
+    df: pd.DataFrame | None,
+    levels: dict[str, float],
+    name: str,
+    level_labels: dict[str, str],
+    height: int | None = None,
+    empty_text: str = "",
+    x_range: tuple[int, int] | None = None,
+) -> go.Figure:
+    """A gauge's water level (trace 0) with its alarm levels I, II, III as horizontal
+    lines. ``levels``: {"I": m, "II": m, "III": m}, any may be missing. Without a
+    gauge (no levels, no data) the panel says ``empty_text`` instead of empty axes."""
+    x, y = series_xy(df)
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name=name,
+            line={"width": 2, "color": "#0dcaf0"},
+            fill="tozeroy",
+            fillcolor="rgba(13,202,240,0.12)",
+        )
+    )
+    for key in ("I", "II", "III"):
+        if key not in levels:
+            continue
+        fig.add_hline(
+            y=levels[key],
+            line={"color": LEVEL_COLOURS[key], "width": 1.5, "dash": "dash"},
+            annotation_text=level_labels.get(key, key),
+            annotation_position="top left",
+            annotation_font={"color": LEVEL_COLOURS[key], "size": 10},
+        )
+    _base_layout(fig, height)
+    fig.update_layout(showlegend=False)
+    if not x and not levels:
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.add_annotation(
+            text=empty_text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+        )
+        return fig
+    fig.update_yaxes(ticksuffix=" m")
+    _x_range(fig, x_range)
+    top = max([v for v in levels.values()] + [v for v in y if v is not None] + [0])
+    bottom = min([v for v in y if v is not None] + [min(levels.values(), default=0)])
+    pad = max(0.3, (top - bottom) * 0.08)
+    fig.update_yaxes(range=[max(0, bottom - pad), top + pad])
+    return fig
+
+
+# --- noise ---------------------------------------------------------------------------
+
+
+def noise_limit_xy(start_ms: int, end_ms: int) -> tuple[list[str], list[float]]:
+    """The QCVN 26:2010/BTNMT ordinary-area limit over [start_ms, end_ms] as a step
+    line in Vietnam time: 70 dBA from 6:00, 55 dBA from 21:00."""
+    start = datetime.fromtimestamp(start_ms / 1000, TZ)
+    end = datetime.fromtimestamp(end_ms / 1000, TZ)
+
+    def limit(t: datetime) -> float:
+        return (
+            NOISE_DAY_DBA if DAY_START_H <= t.hour < NIGHT_START_H else NOISE_NIGHT_DBA
+        )
+
+    xs, ys = [start], [limit(start)]
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day <= end:
+        for hour in (DAY_START_H, NIGHT_START_H):
+            edge = day.replace(hour=hour)
+            if start < edge < end:
+                xs.append(edge)
+                ys.append(limit(edge))
+        day += timedelta(days=1)
+    xs.append(end)
+    ys.append(limit(end))
+    return [x.strftime("%Y-%m-%d %H:%M:%S") for x in xs], ys
+
+
+def noise_chart(
+    frames: list[tuple[str, pd.DataFrame]],
+    start_ms: int,
+    end_ms: int,
+    limit_label: str,
+    height: int | None = None,
+    legend: bool = True,
+) -> go.Figure:
+    """LAeq of each meter against the limit (``legend=False`` names them on hover
+    only). Trace LIMIT_TRACE is the limit (a step
+    line, ``shape="hv"``); trace i + 1 is frames[i], given as (name, frame)."""
+    lx, ly = noise_limit_xy(start_ms, end_ms)
+    traces = [
+        go.Scatter(
+            x=lx,
+            y=ly,
+            mode="lines",
+            name=limit_label,
+            line={"color": LIMIT_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
+            hoverinfo="skip",
+            showlegend=True,
+        )
+    ]
+    for name, df in frames:
+        x, y = series_xy(df)
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=name,
+                line={"width": 1.3},
+                showlegend=legend,
+            )
+        )
+    fig = go.Figure(traces)
+    _base_layout(fig, height)
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "y": 1,
+            "x": 1,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "font": {"size": 10},
+        },
+        margin={"l": 40, "r": 8, "t": 24, "b": 8},
+    )
+    fig.update_yaxes(ticksuffix=" dB", range=[35, 95])
+    _x_range(fig, (start_ms, end_ms))
+    return fig
