@@ -11,6 +11,15 @@ from i18n import T, t
 STATES = ("ok", "warning", "alarm", "stale", "offline", "never")
 
 
+def district_options(lang: str) -> list[dict]:
+    """The profile's filter-level areas (the former districts) as dropdown options."""
+    profile = province.cached(str(config.load().profile))
+    return [
+        {"label": a.name if lang == "vi" else a.name_en, "value": a.code}
+        for a in profile.areas_at(profile.filter_level)
+    ]
+
+
 def filter_options(lang: str) -> dict[str, list[dict]]:
     profile = province.cached(str(config.load().profile))
     kinds = sorted(profile.kinds)
@@ -19,17 +28,16 @@ def filter_options(lang: str) -> dict[str, list[dict]]:
             {"label": t(f"kind.{k}", lang) if f"kind.{k}" in T else k, "value": k}
             for k in kinds
         ],
-        "district": [
-            {"label": a.name if lang == "vi" else a.name_en, "value": a.code}
-            for a in profile.areas_at(profile.filter_level)
-        ],
+        "district": district_options(lang),
         "state": [{"label": t(f"state.{s}", lang), "value": s} for s in STATES],
     }
 
 
-def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[str]]:
-    """Valid filter values from a query string and the names of the invalid ones."""
-    options = filter_options(lang)
+def check_choices(
+    query: dict, options: dict[str, list[dict]]
+) -> tuple[dict[str, str | None], list[str]]:
+    """Each key of ``options`` with its value from ``query`` if it is one of the
+    options, else None; and the invalid ones named as 'key=value'."""
     clean: dict[str, str | None] = {}
     bad = []
     for key, opts in options.items():
@@ -42,3 +50,8 @@ def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[s
             clean[key] = None
             bad.append(f"{key}={str(value)[:40]}")
     return clean, bad
+
+
+def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[str]]:
+    """Valid filter values from a query string and the names of the invalid ones."""
+    return check_choices(query, filter_options(lang))

@@ -8,9 +8,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-import config
-import province
 from i18n import t
+from layouts._filters import check_choices, district_options
 from layouts._shell import current_lang
 
 dash.register_page(
@@ -66,36 +65,20 @@ class Ids:
 
 
 def filter_options(lang: str) -> dict[str, list[dict]]:
-    profile = province.cached(str(config.load().profile))
     return {
         "state": [{"label": t(f"alerts.state.{s}", lang), "value": s} for s in STATES],
         "severity": [
             {"label": t(f"alerts.sev.{s}", lang), "value": s} for s in SEVERITIES
         ],
         "domain": [{"label": t(f"nav.{d}", lang), "value": d} for d in DOMAINS],
-        "district": [
-            {"label": a.name if lang == "vi" else a.name_en, "value": a.code}
-            for a in profile.areas_at(profile.filter_level)
-        ],
+        "district": district_options(lang),
     }
 
 
 def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[str]]:
     """Valid filter values from a query string or the dropdowns, and the invalid ones
     named (they are dropped, never passed on)."""
-    options = filter_options(lang)
-    clean: dict[str, str | None] = {}
-    bad = []
-    for key in FILTERS:
-        value = query.get(key)
-        if value in (None, ""):
-            clean[key] = None
-        elif isinstance(value, str) and value in {o["value"] for o in options[key]}:
-            clean[key] = value
-        else:
-            clean[key] = None
-            bad.append(f"{key}={str(value)[:40]}")
-    return clean, bad
+    return check_choices(query, filter_options(lang))
 
 
 def _ack_modal(lang: str) -> dbc.Modal:
