@@ -354,6 +354,10 @@ T: dict[str, dict[str, str]] = {
         "vi": "Giá trị không hợp lệ: cần một số trong khoảng cho phép.",
         "en": "Invalid value: a number within the allowed range is needed.",
     },
+    "env.station_alarm": {
+        "vi": "Đang có cảnh báo nghiêm trọng",
+        "en": "Critical alert in progress",
+    },
     "shell.alert.title": {
         "vi": "Cảnh báo nghiêm trọng mới",
         "en": "New critical alert",

@@ -19,7 +19,7 @@ from figures import environment as fig
 from i18n import fmt_datetime, fmt_number, metric_label, t, unit_label
 from layouts._shell import current_lang
 from layouts.environment import DEFAULT_RANGE, Ids, clean_query
-from store import air, queries
+from store import air, alerting, queries
 from store.aqi import CATEGORIES, POLLUTANTS
 from store.metrics import METRICS
 from store.runtime import get_engine
@@ -187,9 +187,14 @@ def _category_labels(lang: str) -> dict[str, str]:
 
 def _stations(engine: Engine, district: str | None, lang: str) -> pd.DataFrame:
     """Air stations of the area with their AQI results. Columns: id, name, lat, lon,
-    aqi, category, category_label, result (the store.air dict)."""
+    aqi, category, category_label, alarm (text when an unresolved critical alert
+    is on the station, else empty), result (the store.air dict)."""
     sensors = queries.sensors(engine, kind="air", region=district)
     results = {r["station"]: r for r in air.all_stations_aqi(engine)}
+    critical = alerting.alerts(engine, severity="critical", limit=1000)
+    critical = critical[critical["state"] != "resolved"]
+    alarm_text = t("env.station_alarm", lang)
+    alarmed = set(critical["sensor_id"])
     labels = _category_labels(lang)
     rows = []
     for s in sensors.itertuples():
@@ -204,11 +209,12 @@ def _stations(engine: Engine, district: str | None, lang: str) -> pd.DataFrame:
                 "aqi": hourly["aqi"],
                 "category": hourly["category"],
                 "category_label": labels.get(hourly["category"] or "none"),
+                "alarm": alarm_text if s.id in alarmed else "",
                 "result": result,
             }
         )
     columns = ["id", "name", "lat", "lon", "aqi", "category", "category_label"]
-    return pd.DataFrame(rows, columns=[*columns, "result"])
+    return pd.DataFrame(rows, columns=[*columns, "alarm", "result"])
 
 
 def _map(stations: pd.DataFrame, district: str | None, lang: str):  # noqa: ANN202
@@ -240,6 +246,9 @@ def _map_patch(stations: pd.DataFrame) -> Patch:
     trace["marker"]["color"] = marks["color"]
     trace["text"] = marks["text"]
     trace["hovertext"] = marks["hovertext"]
+    if not config.load().map_tiles:
+        trace["marker"]["line"]["color"] = marks["line_color"]
+        trace["marker"]["line"]["width"] = marks["line_width"]
     return patch
 
 

@@ -89,22 +89,37 @@ def _x_range(fig: go.Figure, rng: tuple[int, int] | None) -> None:
 # --- map -----------------------------------------------------------------------------
 
 
+ALARM_RING = "#dc3545"
+
+
 def station_marks(stations: pd.DataFrame) -> dict[str, list]:
     """Per-station marker colour, text (the AQI) and hover text: what a tick patches.
 
     ``stations``: columns name, aqi (int or None), category (key or None),
     category_label."""
-    colours, texts, hovers = [], [], []
+    colours, texts, hovers, rings, widths = [], [], [], [], []
     for s in stations.itertuples():
         has = s.aqi is not None and not pd.isna(s.aqi)
         colours.append(AQI_COLOURS.get(s.category, NO_AQI_COLOUR) if has else "#adb5bd")
         texts.append(str(int(s.aqi)) if has else "–")
-        hovers.append(
+        hover = (
             f"{s.name}<br>VN_AQI {int(s.aqi)} · {s.category_label}"
             if has
             else f"{s.name}<br>{s.category_label}"
         )
-    return {"color": colours, "text": texts, "hovertext": hovers}
+        # A station with an unresolved critical alert gets a thick red ring at once,
+        # before the hourly index catches up with a spike.
+        alarm = str(getattr(s, "alarm", "") or "")
+        hovers.append(f"{hover}<br>{alarm}" if alarm else hover)
+        rings.append(ALARM_RING if alarm else "#333")
+        widths.append(4 if alarm else 1)
+    return {
+        "color": colours,
+        "text": texts,
+        "hovertext": hovers,
+        "line_color": rings,
+        "line_width": widths,
+    }
 
 
 def aqi_map(
@@ -137,7 +152,16 @@ def aqi_map(
             "size": 20,
             "color": marks["color"],
             # Tile maps draw markers without outlines.
-            **({} if use_tiles else {"line": {"width": 1, "color": "#333"}}),
+            **(
+                {}
+                if use_tiles
+                else {
+                    "line": {
+                        "width": marks["line_width"],
+                        "color": marks["line_color"],
+                    }
+                }
+            ),
         },
         text=marks["text"],
         textfont={"size": 9, "color": "#111"},

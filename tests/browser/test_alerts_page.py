@@ -85,3 +85,22 @@ def test_a_wrong_filter_in_the_url_is_named_not_obeyed(dash_duo, app_with_alert)
     dash_duo.wait_for_contains_text("#alerts-filter-error", "severity=<script>", 10)
     dash_duo.wait_for_contains_text("#alerts-list", "Trạm Kinh Bắc", timeout=10)
     assert dash_duo.get_logs() == []
+
+
+def test_a_station_with_a_critical_alert_is_ringed_red_on_the_environment_map(
+    dash_duo, app_with_alert
+):
+    app, _engine = app_with_alert
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/moi-truong")
+    script = (
+        "const g = document.querySelector('#env-map .js-plotly-plot');"
+        "if (!g || !g.data) return null;"
+        "const c = g.data[0].marker.line.color;"
+        "return Array.isArray(c) ? c : [c];"
+    )
+    rings = wait_for(
+        lambda: dash_duo.driver.execute_script(script), message="the AQI map drawn"
+    )
+    assert "#dc3545" in rings
+    assert dash_duo.get_logs() == []

@@ -96,3 +96,33 @@ def test_every_panel_shows_the_whole_window_even_when_empty():
     window = ["2026-11-25 00:00:00", "2026-11-26 00:00:00"]
     assert list(fig.layout.xaxis.range) == window
     assert list(fig.layout.xaxis6.range) == window
+
+
+def test_a_station_with_a_critical_alert_gets_a_red_ring_before_its_aqi_turns():
+    import pandas as pd
+
+    from figures.environment import ALARM_RING, station_marks
+
+    stations = pd.DataFrame(
+        [
+            {
+                "name": "A",
+                "aqi": 60,
+                "category": "moderate",
+                "category_label": "TB",
+                "alarm": "Đang có cảnh báo nghiêm trọng",
+            },
+            {
+                "name": "B",
+                "aqi": 40,
+                "category": "good",
+                "category_label": "Tốt",
+                "alarm": "",
+            },
+        ]
+    )
+    marks = station_marks(stations)
+    assert marks["line_color"] == [ALARM_RING, "#333"]
+    assert marks["line_width"] == [4, 1]
+    assert "cảnh báo nghiêm trọng" in marks["hovertext"][0]
+    assert "cảnh báo" not in marks["hovertext"][1]
