@@ -119,8 +119,10 @@ def _not_found(exc: _NotFound) -> Response:
 
 @bp.get("/sensors/<sensor_id>/latest")
 def latest(sensor_id: str) -> Response:
-    s = _known_sensor(sensor_id)
+    # Values first, then the sensor: a batch committed between the two reads then
+    # shows as fresh, never as values of a sensor that has "never" been seen.
     df = queries.latest(get_engine(), sensor_id)
+    s = _known_sensor(sensor_id)
     values = {
         r.metric: {
             "value": r.value,
