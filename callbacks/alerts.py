@@ -5,7 +5,6 @@ filters."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -13,10 +12,9 @@ from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-import config
-import province
 from components.tables import table
 from i18n import T, fmt_age, fmt_datetime, fmt_number, metric_label, t, unit_label
+from layouts._filters import area_names, url_search
 from layouts._shell import current_lang
 from layouts.alerts import FILTERS, Ids, clean_filters
 from store import alerting
@@ -46,16 +44,9 @@ def _value_text(row: pd.Series, column: str, lang: str) -> str:
     return f"{fmt_number(float(value), lang, 1)}{unit}"
 
 
-def _area_names(lang: str) -> dict[str, str]:
-    profile = province.cached(str(config.load().profile))
-    return {
-        a.code: a.name if lang == "vi" else a.name_en for a in profile.areas.values()
-    }
-
-
 def alert_rows(df: pd.DataFrame, lang: str) -> list[list[object]]:
     """Table rows of an alerts frame (store.alerting.alerts): text and badges only."""
-    areas = _area_names(lang)
+    areas = area_names(lang)
     rows = []
     for _, a in df.iterrows():
         severity = [
@@ -197,15 +188,6 @@ def _rules_table(lang: str) -> object:
                 limit += " / " + fmt_age(int(r["window_s"]), lang)
         rows.append(
             [
-                rule_label(r["name"], lang),
-                target,
-                metric_label(r["metric"], lang) if r["metric"] else "–",
-                limit,
-                t(f"alerts.sev.{r['severity']}", lang)
-                if r["threshold"] is not None or r["kind"] != "threshold"
-                else t("alerts.rule.by_level", lang),
-                fmt_age(int(r["escalate_after_s"]), lang),
-                t("common.yes" if r["enabled"] else "common.no", lang),
                 dbc.Button(
                     html.I(className="bi bi-pencil"),
                     id={"type": Ids.RULE_EDIT, "id": int(r["id"])},
@@ -215,10 +197,20 @@ def _rules_table(lang: str) -> object:
                     className="ioc-touch",
                     title=t("common.edit", lang),
                 ),
+                rule_label(r["name"], lang),
+                target,
+                metric_label(r["metric"], lang) if r["metric"] else "–",
+                limit,
+                t(f"alerts.sev.{r['severity']}", lang)
+                if r["threshold"] is not None or r["kind"] != "threshold"
+                else t("alerts.rule.by_level", lang),
+                fmt_age(int(r["escalate_after_s"]), lang),
+                t("common.yes" if r["enabled"] else "common.no", lang),
             ]
         )
     return table(
         [
+            "",
             t("alerts.col.rule", lang),
             t("alerts.col.sensors", lang),
             t("alerts.col.metric", lang),
@@ -226,7 +218,6 @@ def _rules_table(lang: str) -> object:
             t("alerts.col.severity", lang),
             t("alerts.col.escalate", lang),
             t("alerts.col.enabled", lang),
-            "",
         ],
         rows,
     )
@@ -352,8 +343,7 @@ def acknowledge(
     if not isinstance(trigger, dict) or not any(clicks):
         raise PreventUpdate
     alert_id = int(trigger["id"])
-    df = alerting.alerts(get_engine(), limit=5000)
-    row = df[df["id"] == alert_id]
+    row = alerting.alerts(get_engine(), alert_id=alert_id)
     if row.empty:
         raise PreventUpdate
     a = row.iloc[0]
@@ -467,6 +457,5 @@ def remember_filters(
     current: str | None,
 ) -> str:
     values = (state, severity, domain, district)
-    query = {k: v for k, v in zip(FILTERS, values, strict=True) if v}
-    search = f"?{urlencode(query)}" if query else ""
+    search = url_search(dict(zip(FILTERS, values, strict=True)))
     return no_update if search == (current or "") else search

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Input, Output, Patch, State, callback, ctx, html, no_update
@@ -17,6 +16,7 @@ import config
 import province
 from figures import environment as fig
 from i18n import fmt_datetime, fmt_number, metric_label, t, unit_label
+from layouts._filters import url_search
 from layouts._shell import current_lang
 from layouts.environment import DEFAULT_RANGE, Ids, clean_query
 from store import air, alerting, queries
@@ -169,10 +169,10 @@ def refresh(  # noqa: ANN201 - Dash outputs
     prevent_initial_call=True,
 )
 def remember_filters(district: str | None, rng: str | None, current: str | None) -> str:
-    query = {k: v for k, v in (("district", district), ("range", rng)) if v}
-    if query.get("range") == DEFAULT_RANGE and "range=" not in (current or ""):
-        query.pop("range")
-    search = f"?{urlencode(query)}" if query else ""
+    # The default range stays out of the URL unless the link named it.
+    if rng == DEFAULT_RANGE and "range=" not in (current or ""):
+        rng = None
+    search = url_search({"district": district, "range": rng})
     return no_update if search == (current or "") else search
 
 

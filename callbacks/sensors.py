@@ -5,7 +5,6 @@ step with the filters, and the sensor drawer."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
 from dash import (
     ClientsideFunction,
@@ -19,12 +18,10 @@ from dash import (
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-import config
-import province
 from components.sensor_drawer import drawer_body
 from components.sensor_grid import changes, grid_rows, trend_pairs
 from i18n import t
-from layouts._filters import clean_filters
+from layouts._filters import area_names, clean_filters, url_search
 from layouts._shell import current_lang
 from layouts.sensors import Ids
 from store import live, queries
@@ -33,13 +30,6 @@ from store.writes import now_ms
 
 log = logging.getLogger(__name__)
 DAY_MS = 86_400_000
-
-
-def _area_names(lang: str) -> dict[str, str]:
-    profile = province.cached(str(config.load().profile))
-    return {
-        a.code: a.name if lang == "vi" else a.name_en for a in profile.areas.values()
-    }
 
 
 def _filters(kind: object, district: object, state: object, lang: str) -> dict:
@@ -71,7 +61,7 @@ def load(kind: str | None, district: str | None, state: str | None):  # noqa: AN
     except SQLAlchemyError as exc:
         log.warning("sensors page could not read the store: %s", exc)
         return no_update, t("common.store_down", lang, error=type(exc).__name__), True
-    rows = grid_rows(panel, latest, trends, lang, _area_names(lang))
+    rows = grid_rows(panel, latest, trends, lang, area_names(lang))
     return rows, no_update, no_update
 
 
@@ -118,7 +108,7 @@ def tick(visible: dict | None, state: str | None):  # noqa: ANN201
         latest[latest["sensor_id"].isin(update)],
         trends,
         lang,
-        _area_names(lang),
+        area_names(lang),
     )
     transaction: dict = {}
     if rows:
@@ -167,7 +157,7 @@ def open_drawer(cell: dict | None):  # noqa: ANN201
         return True, t("common.store_down", lang, error=type(exc).__name__), None
     name = sensor["name"] if lang == "vi" else sensor["name_en"] or sensor["name"]
     state = panel["state"].iloc[0] if len(panel) else "never"
-    area = _area_names(lang).get(sensor["area"], sensor["area"])
+    area = area_names(lang).get(sensor["area"], sensor["area"])
     return True, name, drawer_body(sensor, state, latest, series, lang, area)
 
 
@@ -182,8 +172,5 @@ def open_drawer(cell: dict | None):  # noqa: ANN201
 def remember_filters(
     kind: str | None, district: str | None, state: str | None, current: str | None
 ) -> str:
-    query = {
-        k: v for k, v in (("kind", kind), ("district", district), ("state", state)) if v
-    }
-    search = f"?{urlencode(query)}" if query else ""
+    search = url_search({"kind": kind, "district": district, "state": state})
     return no_update if search == (current or "") else search

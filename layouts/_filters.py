@@ -4,11 +4,47 @@ dropped, never passed on)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc
+
 import config
 import province
 from i18n import T, t
 
 STATES = ("ok", "warning", "alarm", "stale", "offline", "never")
+
+
+def area_names(lang: str) -> dict[str, str]:
+    """Every area of the profile by code, named in ``lang``."""
+    profile = province.cached(str(config.load().profile))
+    return {
+        a.code: a.name if lang == "vi" else a.name_en for a in profile.areas.values()
+    }
+
+
+def url_search(values: dict[str, str | None]) -> str:
+    """The query string of the filters that have a value ('' when none has)."""
+    query = {k: v for k, v in values.items() if v}
+    return f"?{urlencode(query)}" if query else ""
+
+
+def filter_dropdown(
+    id_: str, options: list[dict], value: str | None, placeholder: str, **width: object
+) -> dbc.Col:
+    """One filter of a page's filter row; ``width`` as dbc.Col's breakpoints (full
+    width on a phone, an equal share from md up, unless told)."""
+    return dbc.Col(
+        dcc.Dropdown(
+            id=id_,
+            options=options,
+            value=value,
+            placeholder=placeholder,
+            className="ioc-filter",
+        ),
+        **(width or {"xs": 12, "md": True}),
+    )
 
 
 def district_options(lang: str) -> list[dict]:

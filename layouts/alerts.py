@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from i18n import t
-from layouts._filters import check_choices, district_options
+from layouts._filters import check_choices, district_options, filter_dropdown
 from layouts._shell import current_lang
 
 dash.register_page(
@@ -193,17 +193,8 @@ def layout(**query: object) -> html.Div:
     values, bad = clean_filters(query, lang)
 
     def dropdown(key: str, id_: str) -> dbc.Col:
-        return dbc.Col(
-            dcc.Dropdown(
-                id=id_,
-                options=options[key],
-                value=values[key],
-                placeholder=t(f"alerts.filter.{key}", lang),
-                className="ioc-filter",
-            ),
-            xs=6,
-            lg=3,
-        )
+        placeholder = t(f"alerts.filter.{key}", lang)
+        return filter_dropdown(id_, options[key], values[key], placeholder, xs=6, lg=3)
 
     return html.Div(
         [

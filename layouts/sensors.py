@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from components.sensor_grid import column_defs, grid_options
 from i18n import t
-from layouts._filters import clean_filters, filter_options
+from layouts._filters import clean_filters, filter_dropdown, filter_options
 from layouts._shell import current_lang
 
 dash.register_page(
@@ -51,16 +51,8 @@ def layout(**query: object) -> html.Div:
     values, bad = clean_filters(query, lang)
 
     def dropdown(key: str, id_: str) -> dbc.Col:
-        return dbc.Col(
-            dcc.Dropdown(
-                id=id_,
-                options=options[key],
-                value=values[key],
-                placeholder=t(f"filter.{key}", lang),
-                className="ioc-filter",
-            ),
-            xs=12,
-            md=4,
+        return filter_dropdown(
+            id_, options[key], values[key], t(f"filter.{key}", lang), xs=12, md=4
         )
 
     return html.Div(

@@ -454,6 +454,7 @@ def alerts(
     domain: str | None = None,
     region: str | None = None,
     limit: int = 500,
+    alert_id: int | None = None,
 ) -> pd.DataFrame:
     """Alerts newest first, with their rule and sensor. Columns: ALERT_COLUMNS; state
     is 'open' (unacknowledged), 'acknowledged' or 'resolved'."""
@@ -501,6 +502,8 @@ def alerts(
         stmt = stmt.where(a.domain == domain)
     if region:
         stmt = stmt.where(s.region == region)
+    if alert_id is not None:
+        stmt = stmt.where(a.id == alert_id)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     cols = [c for c in ALERT_COLUMNS if c != "state"]
