@@ -39,6 +39,10 @@ server.json.ensure_ascii = False  # Vietnamese names readable in API answers
 server.register_blueprint(api_v1)
 
 import callbacks  # noqa: E402,F401 - registers every callback once
+from security import web as security_web  # noqa: E402
+
+server._ioc_dash = app  # the CSP header reads Dash's inline-script hashes
+security_web.install(app, security_web.settings_from(config.load()))
 
 
 @server.route("/vendor/<path:filename>")
@@ -53,10 +57,13 @@ def main() -> int:
         level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if sys.argv[1:] == ["migrate"]:
+        from services import bootstrap_accounts
         from store import migrate
         from store.db import make_engine
 
-        migrate.upgrade(make_engine(cfg.database_url))
+        engine = make_engine(cfg.database_url)
+        migrate.upgrade(engine)
+        bootstrap_accounts(engine, cfg)
         return 0
     from services import Services
 

@@ -142,6 +142,62 @@ SETTINGS: tuple[Setting, ...] = (
         "Tile server URL template for the map ({z}/{x}/{y}); empty = a plain "
         "background that needs no tile server",
     ),
+    Setting(
+        "IOC_ADMIN_USER",
+        "admin",
+        "User name of the first admin, created on the first start when there "
+        "is no user yet",
+    ),
+    Setting(
+        "IOC_ADMIN_PASSWORD",
+        "",
+        "Password of that first admin (at least 10 characters); empty = a random "
+        "one, printed once on the console",
+    ),
+    Setting(
+        "IOC_API_KEY",
+        "",
+        "One initial REST API key for automation (at least 24 characters), "
+        "imported on start; admins issue and revoke others on /he-thong",
+    ),
+    Setting(
+        "IOC_API_KEY_ROLE",
+        "leader",
+        "Role of IOC_API_KEY: leader (reads everything), duty_officer "
+        "(reads, acknowledges alerts), staff or admin",
+    ),
+    Setting(
+        "IOC_SESSION_IDLE_MINUTES",
+        "30",
+        "Sign-out after this long without an action (duty officers' live panels "
+        "keep their session alive, for wall screens)",
+    ),
+    Setting("IOC_SESSION_HOURS", "12", "Longest life of a session (one shift)"),
+    Setting(
+        "IOC_COOKIE_SECURE",
+        "auto",
+        "Secure flag of the session cookie: auto (when the request came over "
+        "HTTPS), 1 or 0",
+    ),
+    Setting(
+        "IOC_LOGIN_MAX_FAILURES",
+        "5",
+        "Failed sign-ins per user name in 15 minutes before it is refused for "
+        "a while (4 x this per address)",
+    ),
+    Setting(
+        "IOC_MQTT_ANONYMOUS",
+        "0",
+        "Demo mode of the embedded broker: 1 = accept clients without a "
+        "password; 0 = only the app's own clients (random password per start) "
+        "and the users of IOC_MQTT_PASSWORD_FILE",
+    ),
+    Setting(
+        "IOC_MQTT_PASSWORD_FILE",
+        "",
+        "Extra users of the embedded broker (user:argon2-hash lines, "
+        "amqtt's format) for real sensors",
+    ),
     Setting("IOC_LOG_LEVEL", "INFO", "Logging level"),
 )
 
@@ -180,6 +236,16 @@ class Config:
     backfill_days: int
     log_level: str
     map_tiles: str
+    admin_user: str = "admin"
+    admin_password: str = ""
+    api_key: str = ""
+    api_key_role: str = "leader"
+    session_idle_min: int = 30
+    session_hours: int = 12
+    cookie_secure: str = "auto"
+    login_max_failures: int = 5
+    mqtt_anonymous: bool = False
+    mqtt_password_file: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -248,6 +314,16 @@ def load(env: dict[str, str] | None = None) -> Config:
         backfill_days=int(_get(env, "IOC_BACKFILL_DAYS")),
         log_level=_get(env, "IOC_LOG_LEVEL").upper(),
         map_tiles=_get(env, "IOC_MAP_TILES").strip(),
+        admin_user=_get(env, "IOC_ADMIN_USER").strip().lower(),
+        admin_password=_get(env, "IOC_ADMIN_PASSWORD"),
+        api_key=_get(env, "IOC_API_KEY").strip(),
+        api_key_role=_get(env, "IOC_API_KEY_ROLE").strip(),
+        session_idle_min=int(_get(env, "IOC_SESSION_IDLE_MINUTES")),
+        session_hours=int(_get(env, "IOC_SESSION_HOURS")),
+        cookie_secure=_get(env, "IOC_COOKIE_SECURE").strip().lower(),
+        login_max_failures=int(_get(env, "IOC_LOGIN_MAX_FAILURES")),
+        mqtt_anonymous=_bool(_get(env, "IOC_MQTT_ANONYMOUS")),
+        mqtt_password_file=_get(env, "IOC_MQTT_PASSWORD_FILE").strip(),
     )
     if (
         cfg.ingest_batch < 1
@@ -257,6 +333,13 @@ def load(env: dict[str, str] | None = None) -> Config:
         raise ValueError(
             "IOC_INGEST_BATCH, IOC_INGEST_FLUSH_MS must be positive and "
             "IOC_INGEST_BUFFER at least IOC_INGEST_BATCH"
+        )
+    if cfg.cookie_secure not in {"auto", "1", "0"}:
+        raise ValueError("IOC_COOKIE_SECURE must be auto, 1 or 0")
+    if min(cfg.session_idle_min, cfg.session_hours, cfg.login_max_failures) < 1:
+        raise ValueError(
+            "IOC_SESSION_IDLE_MINUTES, IOC_SESSION_HOURS and "
+            "IOC_LOGIN_MAX_FAILURES must be positive"
         )
     if cfg.sim_rate <= 0:
         raise ValueError("IOC_SIM_RATE must be positive")

@@ -10,11 +10,13 @@ pollers : migrations, the scheduler with every poller (run exactly one such proc
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 
 import config as config_module
 import province
@@ -25,7 +27,7 @@ from datasources.open311 import Open311Poller
 from datasources.pollers import Poller
 from datasources.press_rss import RssPoller
 from datasources.scheduler import start_scheduler
-from store import migrate, runtime, writes
+from store import accounts, audit, migrate, runtime, writes
 from store.db import make_engine
 from store.metrics import METRICS
 from store.schema import Reading
@@ -70,6 +72,48 @@ def build_pollers(cfg: Config) -> list[Poller]:
     return pollers
 
 
+def bootstrap_accounts(engine: Engine, cfg: Config) -> None:
+    """The first admin when there is no user yet (IOC_ADMIN_USER/PASSWORD, or a random
+    password printed once, never a built-in one), and IOC_API_KEY."""
+    if accounts.user_count(engine) == 0:
+        password = cfg.admin_password
+        generated = not password
+        if generated:
+            password = secrets.token_urlsafe(15)
+        try:
+            accounts.create_user(engine, cfg.admin_user, password, ["admin"], "Admin")
+        except (accounts.AccountError, IntegrityError):
+            return  # another process of the system created it at the same moment
+        audit.record(
+            engine,
+            "system",
+            "user.create",
+            cfg.admin_user,
+            {"roles": ["admin"], "first_admin": True},
+            actor_kind="system",
+        )
+        if generated:
+            # Console only (never the log file): the one time it is shown.
+            print(
+                f"First admin created: user {cfg.admin_user!r}, password "
+                f"{password!r} (shown once; change it on /he-thong)",
+                flush=True,
+            )
+        else:
+            log.info("first admin %r created from IOC_ADMIN_PASSWORD", cfg.admin_user)
+    if cfg.api_key and accounts.ensure_api_key(
+        engine, "IOC_API_KEY", cfg.api_key, [cfg.api_key_role]
+    ):
+        audit.record(
+            engine,
+            "system",
+            "apikey.issue",
+            "IOC_API_KEY",
+            {"roles": [cfg.api_key_role]},
+            actor_kind="system",
+        )
+
+
 @dataclass
 class Services:
     cfg: Config
@@ -87,6 +131,7 @@ class Services:
         cfg = self.cfg
         self.engine = make_engine(cfg.database_url)
         migrate.upgrade(self.engine)
+        bootstrap_accounts(self.engine, cfg)
         runtime.set_engine(self.engine)
         profile = province.load_profile(cfg.profile, known_metrics=set(METRICS))
         fleet_specs = province.build_fleet(

@@ -7,7 +7,9 @@ import math
 from flask import Response, jsonify, request
 
 from api.params import ParamError, parse_choice
-from api.v1 import bp, iso
+from api.v1 import bp, error, iso
+from i18n import t
+from security import policy, web
 from store import alerting
 from store.runtime import get_engine
 
@@ -66,6 +68,7 @@ def alerts() -> Response:
     severity = parse_choice("severity", args.get("severity"), set(alerting.SEVERITIES))
     domain = parse_choice("domain", args.get("domain"), set(alerting.DOMAINS))
     district = parse_choice("district", args.get("district"), max_len=64)
+    domains = policy.visible_domains(web.current())
     df = alerting.alerts(
         get_engine(),
         state=state,
@@ -73,12 +76,38 @@ def alerts() -> Response:
         domain=domain,
         region=district,
         limit=_limit(args.get("limit")),
+        domains=domains,
     )
     rows = df.astype(object).where(df.notna(), None).to_dict("records")
     return jsonify(
         {
             "count": len(rows),
-            "counts": alerting.counts(get_engine()),
+            "counts": alerting.counts(get_engine(), domains),
             "alerts": [alert_json(r) for r in rows],
         }
     )
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+def acknowledge(alert_id: int) -> Response:
+    """Acknowledge an alert as the caller (a duty officer's key or session), with an
+    optional ``note`` in a JSON body."""
+    who = web.require("alerts.ack")
+    body = request.get_json(silent=True)
+    if body is None:
+        body = {}
+    if not isinstance(body, dict) or not isinstance(body.get("note", ""), str):
+        raise ParamError("note", "a JSON object with a text 'note' is expected")
+    note = body.get("note", "")
+    visible = policy.visible_domains(who)
+    found = alerting.alerts(get_engine(), alert_id=alert_id, domains=visible)
+    if found.empty:
+        return error(404, "not_found", f"no alert {alert_id}")
+    try:
+        alerting.acknowledge(get_engine(), alert_id, who.display_name, note)
+    except alerting.AlertError as exc:
+        web.record("alert.ack", alert_id, {"error": exc.key}, outcome="refused")
+        status = {"alerts.err.already": 409, "alerts.err.unknown": 404}
+        return error(status.get(exc.key, 400), exc.key, t(exc.key, "en"))
+    web.record("alert.ack", alert_id, {"note": note[:200]})
+    return jsonify({"id": alert_id, "acknowledged_by": who.display_name})

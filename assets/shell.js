@@ -39,6 +39,20 @@
     }
   };
 
+  // A session that ended (idle, signed out elsewhere, disabled account) answers the
+  // live panels with 401: go to the sign-in page and come back here after it.
+  var nativeFetch = window.fetch.bind(window);
+  window.fetch = function (input, init) {
+    return nativeFetch(input, init).then(function (resp) {
+      var url = typeof input === "string" ? input : (input && input.url) || "";
+      if (resp.status === 401 && url.indexOf("_dash-") !== -1) {
+        var back = window.location.pathname + window.location.search;
+        window.location.assign("/dang-nhap?next=" + encodeURIComponent(back));
+      }
+      return resp;
+    });
+  };
+
   if (kiosk) {
     var pages = (params.get("pages") || "").split(",").filter(function (p) {
       return p.charAt(0) === "/";

@@ -2,6 +2,7 @@
 nothing."""
 
 from callbacks import (  # noqa: F401
+    admin,
     alerts,
     data_sources,
     environment,

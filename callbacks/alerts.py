@@ -17,6 +17,8 @@ from i18n import T, fmt_age, fmt_datetime, fmt_number, metric_label, t, unit_lab
 from layouts._filters import area_names, url_search
 from layouts._shell import current_lang
 from layouts.alerts import FILTERS, Ids, clean_filters
+from security import policy
+from security.web import current, record, require
 from store import alerting
 from store.metrics import METRICS
 from store.runtime import get_engine
@@ -44,8 +46,9 @@ def _value_text(row: pd.Series, column: str, lang: str) -> str:
     return f"{fmt_number(float(value), lang, 1)}{unit}"
 
 
-def alert_rows(df: pd.DataFrame, lang: str) -> list[list[object]]:
-    """Table rows of an alerts frame (store.alerting.alerts): text and badges only."""
+def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[object]]:
+    """Table rows of an alerts frame (store.alerting.alerts): text and badges only;
+    an acknowledge button on open alerts when the user may acknowledge."""
     areas = area_names(lang)
     rows = []
     for _, a in df.iterrows():
@@ -80,6 +83,8 @@ def alert_rows(df: pd.DataFrame, lang: str) -> list[list[object]]:
                     html.Small(a["ack_note"], className="text-body-secondary"),
                 ]
             )
+        elif not can_ack:
+            ack = html.Span("–", className="text-body-secondary")
         else:
             ack = dbc.Button(
                 t("alerts.ack", lang),
@@ -164,7 +169,7 @@ def _counts(counts: dict[str, int], lang: str) -> list:
     ]
 
 
-def _rules_table(lang: str) -> object:
+def _rules_table(lang: str, can_edit: bool) -> object:
     df = alerting.rules(get_engine())
     rows = []
     df = df.astype(object).where(df.notna(), None)
@@ -196,7 +201,9 @@ def _rules_table(lang: str) -> object:
                     size="sm",
                     className="ioc-touch",
                     title=t("common.edit", lang),
-                ),
+                )
+                if can_edit
+                else "",
                 rule_label(r["name"], lang),
                 target,
                 metric_label(r["metric"], lang) if r["metric"] else "–",
@@ -254,6 +261,8 @@ def refresh(
         msg = html.P(t("filter.invalid", lang, values=", ".join(bad)), className="p-3")
         return msg, [], no_update, None
     engine = get_engine()
+    who = current()
+    domains = policy.visible_domains(who)
     try:
         df = alerting.alerts(
             engine,
@@ -262,8 +271,9 @@ def refresh(
             domain=f["domain"],
             region=f["district"],
             limit=300,
+            domains=domains,
         )
-        counts = alerting.counts(engine)
+        counts = alerting.counts(engine, domains)
     except SQLAlchemyError as exc:
         log.warning("alerts page could not read the store: %s", exc)
         return (
@@ -292,10 +302,14 @@ def refresh(
                 t("alerts.col.raised", lang),
                 t("alerts.col.ack", lang),
             ],
-            alert_rows(df, lang),
+            alert_rows(df, lang, policy.can(who, "alerts.ack")),
             id="alerts-list",
         )
-    rules = _rules_table(lang) if ctx.triggered_id != Ids.INTERVAL else no_update
+    rules = (
+        _rules_table(lang, policy.can(who, "alerts.rules"))
+        if ctx.triggered_id != Ids.INTERVAL
+        else no_update
+    )
     return body, _counts(counts, lang), rules, sig
 
 
@@ -310,7 +324,6 @@ def refresh(
     Input(Ids.ACK_CANCEL, "n_clicks"),
     Input(Ids.ACK_CONFIRM, "n_clicks"),
     State(Ids.ACK_TARGET, "data"),
-    State(Ids.ACK_WHO, "value"),
     State(Ids.ACK_NOTE, "value"),
     prevent_initial_call=True,
 )
@@ -319,24 +332,33 @@ def acknowledge(
     _cancel: int | None,
     _confirm: int | None,
     target: int | None,
-    who: str | None,
     note: str | None,
 ) -> tuple:
     lang = current_lang()
     trigger = ctx.triggered_id
+    # A redraw of the table re-creates the buttons with no clicks: nothing to do.
+    if isinstance(trigger, dict) and not any(clicks):
+        raise PreventUpdate
+    who = require("alerts.ack")
     if trigger == Ids.ACK_CANCEL:
         return False, None, no_update, "", False, no_update
     if trigger == Ids.ACK_CONFIRM:
         if not isinstance(target, int):
             raise PreventUpdate
+        if alerting.alerts(
+            get_engine(), alert_id=target, domains=policy.visible_domains(who)
+        ).empty:
+            raise PreventUpdate
         try:
-            alerting.acknowledge(get_engine(), target, who or "", note or "")
+            alerting.acknowledge(get_engine(), target, who.display_name, note or "")
         except alerting.AlertError as exc:
+            record("alert.ack", target, {"error": exc.key}, outcome="refused")
             return True, target, no_update, t(exc.key, lang), True, no_update
         except SQLAlchemyError as exc:
             log.warning("could not acknowledge alert %s: %s", target, exc)
             err = t("common.store_down", lang, error=type(exc).__name__)
             return True, target, no_update, err, True, no_update
+        record("alert.ack", target, {"note": (note or "")[:200]})
         return False, None, no_update, "", False, {"id": target, "at": now_ms()}
     # A button of the table: only a real click opens the dialog (a redraw of the
     # table re-creates the buttons with no clicks).
@@ -379,7 +401,6 @@ def acknowledge(
     State(Ids.RULE_SEVERITY, "value"),
     State(Ids.RULE_ESCALATE, "value"),
     State(Ids.RULE_ENABLED, "value"),
-    State(Ids.RULE_WHO, "value"),
     prevent_initial_call=True,
 )
 def edit_rule(
@@ -391,10 +412,12 @@ def edit_rule(
     severity: str | None,
     escalate_min: float | None,
     enabled: bool | None,
-    who: str | None,
 ) -> tuple:
     lang = current_lang()
     trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and not any(clicks):
+        raise PreventUpdate
+    who = require("alerts.rules")
     keep = (no_update,) * 5
     if trigger == Ids.RULE_CANCEL:
         return False, None, *keep, "", False, no_update
@@ -414,9 +437,11 @@ def edit_rule(
         if not pd.isna(rule.loc[target, "threshold"]):
             changes["threshold"] = threshold
         try:
-            alerting.update_rule(get_engine(), target, who or "", **changes)
+            alerting.update_rule(get_engine(), target, who.display_name, **changes)
         except alerting.AlertError as exc:
+            record("rule.update", target, {"error": exc.key}, outcome="refused")
             return True, target, *keep, t(exc.key, lang), True, no_update
+        record("rule.update", target, _jsonable(changes))
         return False, None, *keep, "", False, {"id": target, "at": now_ms()}
     if not isinstance(trigger, dict) or not any(clicks):
         raise PreventUpdate
@@ -438,6 +463,13 @@ def edit_rule(
         False,
         no_update,
     )
+
+
+def _jsonable(changes: dict) -> dict:
+    return {
+        k: (v if v is None or isinstance(v, (bool, int, float, str)) else str(v))
+        for k, v in changes.items()
+    }
 
 
 @callback(

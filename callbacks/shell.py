@@ -10,6 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from i18n import LANG_COOKIE, fmt_datetime, fmt_number, metric_label
 from layouts._shell import Ids, current_lang
+from security import policy
+from security.web import current
 from store import alerting
 from store.runtime import get_engine
 
@@ -81,8 +83,11 @@ def watch_alerts(_n: int | None, seen: int | None) -> tuple:
     lang = current_lang()
     try:
         engine = get_engine()
-        counts = alerting.counts(engine)
-        newest = alerting.alerts(engine, state="open", severity="critical", limit=1)
+        domains = policy.visible_domains(current())
+        counts = alerting.counts(engine, domains)
+        newest = alerting.alerts(
+            engine, state="open", severity="critical", limit=1, domains=domains
+        )
     except SQLAlchemyError as exc:
         log.warning("alert badge could not read the store: %s", exc)
         raise PreventUpdate from exc

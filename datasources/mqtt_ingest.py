@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from datasources.payloads import parse_message
@@ -56,6 +57,9 @@ class IngestSettings:
     # Judge alert rules for what was stored at most this often (0: leave it to the
     # scheduler's sweep).
     alerts_every_s: float = 0.5
+    # SQLite only: how long one write waits for another writer's lock before the
+    # batch counts as failed (the store's own busy timeout is 30 s).
+    lock_wait_s: float = 2.0
 
 
 @dataclass
@@ -93,7 +97,7 @@ class MqttIngest:
         settings: IngestSettings,
         known_sensors: Callable[[], set[str]] | None = None,
     ) -> None:
-        self.engine = engine
+        self.engine = bounded_lock_wait(engine, settings.lock_wait_s)
         self.s = settings
         self.stats = IngestStats()
         self._queue: queue.Queue[_Item] = queue.Queue(maxsize=settings.buffer)
@@ -361,6 +365,7 @@ class MqttIngest:
     def _replay_spill(self) -> None:
         for messages in self._spill.chunks():
             self._write(messages)
+            self._spill.mark_stored()
         # Replayed chunks are idempotent, so a crash before clear() only repeats them.
         self._spill.clear()
         log.info("replayed the spill file into the store")
@@ -401,3 +406,37 @@ class MqttIngest:
             )
         except SQLAlchemyError as exc:
             log.warning("could not record ingest health: %s", exc)
+
+
+# -- SQLite lock waits -----------------------------------------------------------------
+def bounded_lock_wait(engine: Engine, wait_s: float) -> Engine:
+    """``engine``, whose transactions on SQLite wait at most ``wait_s`` for another
+    writer's lock instead of the store's 30 s busy timeout: a writer stalled that long
+    could neither spill past its buffer nor say the store is locked. The pool is
+    shared; each connection gets its own timeout back when the transaction ends.
+    Other databases: ``engine`` itself."""
+    if engine.dialect.name != "sqlite" or wait_s <= 0:
+        return engine
+    bounded = engine.execution_options()  # events on it are its own, not the pool's
+    ms = int(wait_s * 1000)
+
+    @event.listens_for(bounded, "begin")
+    def _shorten(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+        dbapi = conn.connection.dbapi_connection
+        conn.info["ioc_busy_ms"] = dbapi.execute("PRAGMA busy_timeout").fetchone()[0]
+        dbapi.execute(f"PRAGMA busy_timeout={ms}")
+
+    def _restore(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+        previous = conn.info.pop("ioc_busy_ms", None)
+        if previous is None or conn.invalidated:
+            return
+        try:
+            conn.connection.dbapi_connection.execute(
+                f"PRAGMA busy_timeout={int(previous)}"
+            )
+        except sqlite3.Error:
+            log.warning("could not restore busy_timeout=%s", previous, exc_info=True)
+
+    event.listen(bounded, "commit", _restore)
+    event.listen(bounded, "rollback", _restore)
+    return bounded

@@ -31,6 +31,10 @@ class SpillFile:
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.count = self._count_lines()
+        # Chunks of this file already stored by the current replay: a replay that
+        # fails half-way resumes after them, so their dead letters are not written
+        # twice (readings would be ignored anyway).
+        self._stored = 0
 
     def _count_lines(self) -> int:
         if not self.path.exists():
@@ -61,19 +65,29 @@ class SpillFile:
             self.count += 1
 
     def chunks(self) -> Iterator[list[Parsed]]:
-        """Every spilled chunk, oldest first; ``clear()`` once they are all stored."""
+        """Every spilled chunk not yet marked stored, oldest first; ``mark_stored()``
+        after each one is committed, ``clear()`` once they all are."""
         if not self.path.exists():
             return
         with self.path.open(encoding="utf-8") as f:
+            skip = self._stored
             for line in f:
                 if not line.strip():
+                    continue
+                if skip:
+                    skip -= 1
                     continue
                 yield [
                     Parsed(topic, payload, received, [Row(*r) for r in rows], reasons)
                     for topic, payload, received, rows, reasons in json.loads(line)
                 ]
 
+    def mark_stored(self) -> None:
+        """The chunk ``chunks()`` yielded last is committed to the store."""
+        self._stored += 1
+
     def clear(self) -> None:
         with self._lock:
             self.path.unlink(missing_ok=True)
             self.count = 0
+            self._stored = 0

@@ -10,6 +10,8 @@ from dash import dcc, html
 from flask import has_request_context, request
 
 from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
+from security import policy
+from security.web import LOGOUT_PATH, current
 
 GROUPS = ("overview", "domains", "watch", "operate", "system")
 # Pages pinned to the top bar on wide screens (the menu has them all).
@@ -31,6 +33,7 @@ class Ids:
     ALERT_TOAST = "shell-alert-toast"
     ALERT_TEXT = "shell-alert-text"
     ALERT_SOUND = "shell-alert-sound"
+    USER_MENU = "shell-user-menu"
 
 
 ALERT_POLL_MS = 5000
@@ -57,9 +60,16 @@ def _link(page: dict, lang: str, cls: str = "") -> dbc.NavLink:
     )
 
 
+def visible_pages() -> list[dict]:
+    """The pages the signed-in user may read (the server refuses the others anyway;
+    this only keeps the menu honest)."""
+    who = current()
+    return [p for p in dash.page_registry.values() if policy.can_view(who, p["path"])]
+
+
 def menu(lang: str) -> dbc.Offcanvas:
     groups: dict[str, list] = defaultdict(list)
-    for page in dash.page_registry.values():
+    for page in visible_pages():
         groups[page.get("group", "system")].append(page)
     body = []
     for g in GROUPS:
@@ -75,7 +85,7 @@ def menu(lang: str) -> dbc.Offcanvas:
 def navbar() -> html.Div:
     lang = current_lang()
     other = "en" if lang == "vi" else "vi"
-    by_path = {p["relative_path"]: p for p in dash.page_registry.values()}
+    by_path = {p["relative_path"]: p for p in visible_pages()}
     pinned = [_link(by_path[p], lang) for p in PINNED if p in by_path]
     bar = dbc.Navbar(
         dbc.Container(
@@ -131,6 +141,7 @@ def navbar() -> html.Div:
                     className="ioc-touch ms-2",
                 ),
                 dcc.Store(id=Ids.LANG_TARGET, data=other),
+                user_menu(lang),
             ],
             fluid=True,
         ),
@@ -140,6 +151,66 @@ def navbar() -> html.Div:
         className="border-bottom bg-body-tertiary py-1",
     )
     return html.Div([bar, menu(lang)], id=Ids.NAVBAR, className="mb-3 ioc-chrome")
+
+
+def user_menu(lang: str) -> dbc.DropdownMenu | html.Span:
+    """Who is signed in, with which roles, and the sign-out button (a form post with
+    the session's CSRF token)."""
+    who = current()
+    if who is None:
+        return html.Span()
+    from flask import g
+
+    roles = ", ".join(t(f"role.{r}", lang) for r in sorted(who.roles))
+    return dbc.DropdownMenu(
+        [
+            dbc.DropdownMenuItem(who.display_name, header=True),
+            dbc.DropdownMenuItem(roles, disabled=True, className="small"),
+            dbc.DropdownMenuItem(divider=True),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf", value=g.get("csrf", "")),
+                    html.Button(
+                        [
+                            html.I(className="bi bi-box-arrow-right me-2"),
+                            t("shell.logout", lang),
+                        ],
+                        type="submit",
+                        className="dropdown-item ioc-touch",
+                    ),
+                ],
+                method="POST",
+                action=LOGOUT_PATH,
+            ),
+        ],
+        id=Ids.USER_MENU,
+        label=html.I(className="bi bi-person-circle", title=t("shell.user", lang)),
+        color="secondary",
+        align_end=True,
+        className="ms-2 ioc-user-menu",
+        toggle_class_name="ioc-touch",
+    )
+
+
+def forbidden_panel() -> html.Div:
+    """What the Dash router shows instead of a page the user may not read."""
+    lang = current_lang()
+    return html.Div(
+        dbc.Alert(
+            [
+                html.H1(
+                    [
+                        html.I(className="bi bi-shield-lock me-2"),
+                        t("forbidden.title", lang),
+                    ],
+                    className="h5",
+                ),
+                html.P(t("forbidden.body", lang), className="mb-0"),
+            ],
+            color="warning",
+        ),
+        className="ioc-forbidden",
+    )
 
 
 def alert_toast() -> dbc.Toast:

@@ -11,6 +11,7 @@ from dash import dcc, html
 from i18n import t
 from layouts._filters import check_choices, district_options, filter_dropdown
 from layouts._shell import current_lang
+from security.web import current
 
 dash.register_page(
     __name__,
@@ -81,6 +82,11 @@ def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[s
     return check_choices(query, filter_options(lang))
 
 
+def _as_who(lang: str) -> str:
+    who = current()
+    return t("alerts.ack.as", lang, who=who.display_name if who else "")
+
+
 def _ack_modal(lang: str) -> dbc.Modal:
     return dbc.Modal(
         [
@@ -88,14 +94,7 @@ def _ack_modal(lang: str) -> dbc.Modal:
             dbc.ModalBody(
                 [
                     html.P(id=Ids.ACK_SUMMARY, className="fw-semibold"),
-                    dbc.Label(t("alerts.ack.who", lang), html_for=Ids.ACK_WHO),
-                    dbc.Input(
-                        id=Ids.ACK_WHO,
-                        maxLength=100,
-                        className="mb-2",
-                        persistence=True,
-                        persistence_type="local",
-                    ),
+                    html.P(_as_who(lang), id=Ids.ACK_WHO, className="small"),
                     dbc.Label(t("alerts.ack.note", lang), html_for=Ids.ACK_NOTE),
                     dbc.Textarea(id=Ids.ACK_NOTE, maxLength=1000, rows=3),
                     dbc.Alert(id=Ids.ACK_ERROR, color="danger", is_open=False),
@@ -154,13 +153,7 @@ def _rule_modal(lang: str) -> dbc.Modal:
                         label=t("alerts.rule.enabled", lang),
                         className="mb-2",
                     ),
-                    dbc.Label(t("alerts.ack.who", lang)),
-                    dbc.Input(
-                        id=Ids.RULE_WHO,
-                        maxLength=100,
-                        persistence=True,
-                        persistence_type="local",
-                    ),
+                    html.P(_as_who(lang), id=Ids.RULE_WHO, className="small"),
                     dbc.Alert(id=Ids.RULE_ERROR, color="danger", is_open=False),
                 ]
             ),

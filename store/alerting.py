@@ -11,7 +11,7 @@ partial unique index on open episodes makes a second insert of the same episode 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -455,9 +455,11 @@ def alerts(
     region: str | None = None,
     limit: int = 500,
     alert_id: int | None = None,
+    domains: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Alerts newest first, with their rule and sensor. Columns: ALERT_COLUMNS; state
-    is 'open' (unacknowledged), 'acknowledged' or 'resolved'."""
+    is 'open' (unacknowledged), 'acknowledged' or 'resolved'. ``domains``: only
+    these domains (None: all) - what a staff member may read."""
     a, r, s = Alert.__table__.c, AlertRule.__table__.c, Sensor.__table__.c
     stmt = (
         select(
@@ -504,6 +506,8 @@ def alerts(
         stmt = stmt.where(s.region == region)
     if alert_id is not None:
         stmt = stmt.where(a.id == alert_id)
+    if domains is not None:
+        stmt = stmt.where(a.domain.in_(sorted(domains)))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     cols = [c for c in ALERT_COLUMNS if c != "state"]
@@ -523,10 +527,13 @@ def alerts(
     return df
 
 
-def counts(engine: Engine) -> dict[str, int]:
-    """Open (unacknowledged), acknowledged and open critical alerts, province-wide."""
+def counts(engine: Engine, domains: Collection[str] | None = None) -> dict[str, int]:
+    """Open (unacknowledged), acknowledged and open critical alerts, province-wide
+    (or in ``domains`` only)."""
     a = Alert.__table__.c
     unresolved = a.resolved_ms.is_(None)
+    if domains is not None:
+        unresolved = and_(unresolved, a.domain.in_(sorted(domains)))
     with engine.connect() as conn:
         row = conn.execute(
             select(

@@ -47,3 +47,90 @@ def sensor_row(sensor_id: str = "aq-kinh-bac-01", **overrides: object) -> dict:
     }
     row.update(overrides)
     return row
+
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(
+    engine: object,
+    roles: tuple[str, ...] = ("duty_officer", "admin"),
+    domains: tuple[str, ...] = (),
+    username: str | None = None,
+    display_name: str = "Nguyễn Văn An",
+) -> str:
+    """A user with ``roles`` (password PASSWORD); returns the user name."""
+    import uuid
+
+    from store import accounts
+
+    username = username or f"u-{uuid.uuid4().hex[:10]}"
+    accounts.create_user(engine, username, PASSWORD, roles, display_name, domains)
+    return username
+
+
+def api_client(engine: object, roles: tuple[str, ...] = ("leader",), domains=()):
+    """Flask's test client on the real app, sending an API key with ``roles``."""
+    from app import server
+    from store import accounts
+
+    _id, key = accounts.issue_api_key(engine, "test", roles, "tests", domains)
+    client = server.test_client()
+    client.environ_base["HTTP_X_API_KEY"] = key
+    return client
+
+
+def login(client: object, username: str, password: str = PASSWORD, next_path="/"):
+    """Sign ``client`` in through the real form (CSRF token included); returns the
+    response of the form post."""
+    import re
+
+    form = client.get("/dang-nhap")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.get_data(as_text=True))
+    return client.post(
+        "/dang-nhap",
+        data={
+            "username": username,
+            "password": password,
+            "csrf": csrf.group(1),
+            "next": next_path,
+        },
+    )
+
+
+def session_client(engine: object, roles=("duty_officer", "admin"), domains=()):
+    """Flask's test client on the real app, signed in as a new user with ``roles``."""
+    from app import server
+
+    client = server.test_client()
+    resp = login(client, make_user(engine, roles, domains))
+    assert resp.status_code == 303, resp.get_data(as_text=True)
+    return client
+
+
+def start_signed_in(
+    dash_duo: object,
+    app: object,
+    roles: tuple[str, ...] = ("duty_officer", "admin"),
+    domains: tuple[str, ...] = (),
+    path: str = "/",
+) -> str:
+    """Start the app for a browser test and sign in through the real form; the
+    browser then shows ``path``. Returns the user name."""
+    from selenium.webdriver.common.by import By
+
+    from store.runtime import get_engine
+
+    username = make_user(get_engine(), roles, domains)
+    dash_duo.start_server(app, navigate=False)
+    base = dash_duo.server.url.rstrip("/")
+    driver = dash_duo.driver
+    driver.get(f"{base}/dang-nhap")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(lambda: "/dang-nhap" not in driver.current_url, message="signed in")
+    dash_duo.server_url = base  # opens the overview and waits for Dash
+    if path != "/":
+        driver.get(base + path)
+    return username

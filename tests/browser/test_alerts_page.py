@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from store import alerting, runtime, writes
+from store import alerting, audit, runtime, writes
 from store.writes import Row, now_ms
-from tests.helpers import sensor_row, wait_for
+from tests.helpers import sensor_row, start_signed_in, wait_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -32,7 +32,7 @@ def app_with_alert(sqlite_engine):
 @pytest.mark.parametrize("width, height", [(1180, 820), (1920, 1080)])
 def test_acknowledge_a_critical_alert(dash_duo, app_with_alert, width, height):
     app, engine = app_with_alert
-    dash_duo.start_server(app)
+    username = start_signed_in(dash_duo, app)
     dash_duo.driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
@@ -47,13 +47,9 @@ def test_acknowledge_a_critical_alert(dash_duo, app_with_alert, width, height):
     dash_duo.driver.save_screenshot(str(ARTIFACTS / f"alerts-open-{width}.png"))
     button = dash_duo.driver.find_element(By.CSS_SELECTOR, "#alerts-list button")
     button.click()
-    dash_duo.wait_for_element("#alerts-ack-who", timeout=5)
-    # Confirming without a name is refused with a message, nothing written.
-    dash_duo.find_element("#alerts-ack-who").clear()
-    dash_duo.find_element("#alerts-ack-confirm").click()
-    dash_duo.wait_for_contains_text("#alerts-ack-error", "Hãy nhập tên", timeout=5)
+    # The acknowledger is the signed-in user, not a name anyone could type.
+    dash_duo.wait_for_contains_text("#alerts-ack-who", "Nguyễn Văn An", timeout=5)
     assert alerting.alerts(engine).iloc[0]["state"] == "open"
-    dash_duo.find_element("#alerts-ack-who").send_keys("Nguyễn Văn An")
     dash_duo.find_element("#alerts-ack-note").send_keys("Đã gọi trạm quan trắc")
     dash_duo.find_element("#alerts-ack-confirm").click()
     # The open-only list empties; the acknowledged one is in the store with its note.
@@ -68,6 +64,12 @@ def test_acknowledge_a_critical_alert(dash_duo, app_with_alert, width, height):
         "Đã gọi trạm quan trắc",
         "acknowledged",
     )
+    trail = audit.entries(engine, action="alert.ack")
+    assert list(trail[["actor", "target", "outcome"]].iloc[0]) == [
+        username,
+        str(a["id"]),
+        "ok",
+    ]
     dash_duo.driver.get(dash_duo.server_url + "/canh-bao?state=acknowledged")
     dash_duo.wait_for_contains_text("#alerts-list", "Nguyễn Văn An", timeout=10)
     dash_duo.driver.save_screenshot(str(ARTIFACTS / f"alerts-acked-{width}.png"))
@@ -80,7 +82,7 @@ def test_acknowledge_a_critical_alert(dash_duo, app_with_alert, width, height):
 
 def test_a_wrong_filter_in_the_url_is_named_not_obeyed(dash_duo, app_with_alert):
     app, _engine = app_with_alert
-    dash_duo.start_server(app)
+    start_signed_in(dash_duo, app)
     dash_duo.driver.get(dash_duo.server_url + "/canh-bao?severity=<script>&state=open")
     dash_duo.wait_for_contains_text("#alerts-filter-error", "severity=<script>", 10)
     dash_duo.wait_for_contains_text("#alerts-list", "Trạm Kinh Bắc", timeout=10)
@@ -91,7 +93,7 @@ def test_a_station_with_a_critical_alert_is_ringed_red_on_the_environment_map(
     dash_duo, app_with_alert
 ):
     app, _engine = app_with_alert
-    dash_duo.start_server(app)
+    start_signed_in(dash_duo, app)
     dash_duo.driver.get(dash_duo.server_url + "/moi-truong")
     script = (
         "const g = document.querySelector('#env-map .js-plotly-plot');"

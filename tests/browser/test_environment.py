@@ -9,7 +9,7 @@ import pytest
 
 from store import runtime, writes
 from store.writes import Row, now_ms
-from tests.helpers import sensor_row
+from tests.helpers import sensor_row, start_signed_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MIN = 60_000
@@ -83,7 +83,7 @@ def _viewport(dash_duo, width: int, height: int) -> None:
 def test_environment_page_shows_aqi_rivers_noise_and_weather(
     dash_duo, env_app, width, height
 ):
-    dash_duo.start_server(env_app)
+    start_signed_in(dash_duo, env_app)
     _viewport(dash_duo, width, height)
     ARTIFACTS.mkdir(exist_ok=True)
     dash_duo.driver.get(dash_duo.server_url + "/moi-truong?district=tp-bac-ninh")
@@ -112,7 +112,7 @@ def test_environment_page_shows_aqi_rivers_noise_and_weather(
 
 
 def test_filters_come_from_the_url_and_go_back_to_it(dash_duo, env_app):
-    dash_duo.start_server(env_app)
+    start_signed_in(dash_duo, env_app)
     dash_duo.driver.get(dash_duo.server_url + "/moi-truong?district=tu-son&range=7d")
     dash_duo.wait_for_contains_text("#env-range", "7 ngày qua", timeout=10)
     dash_duo.wait_for_contains_text("#env-district", "Từ Sơn", timeout=10)
@@ -125,7 +125,7 @@ def test_filters_come_from_the_url_and_go_back_to_it(dash_duo, env_app):
 
 
 def test_wrong_values_in_the_url_are_named_not_a_traceback(dash_duo, env_app):
-    dash_duo.start_server(env_app)
+    start_signed_in(dash_duo, env_app)
     dash_duo.driver.get(dash_duo.server_url + "/moi-truong?district=atlantis&range=1y")
     dash_duo.wait_for_contains_text(
         "#env-filter-error", "Bỏ qua bộ lọc không hợp lệ", timeout=10

@@ -10,7 +10,7 @@ import pytest
 
 from store import runtime, writes
 from store.writes import Row, now_ms
-from tests.helpers import sensor_row
+from tests.helpers import sensor_row, start_signed_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -37,7 +37,7 @@ def test_every_page_renders_without_console_errors(
 ):
     """Every page at the iPad and wall sizes: shows its content, no console error, no
     horizontal scrollbar, and a screenshot in test-artifacts/ to look at."""
-    dash_duo.start_server(app_with_data)
+    start_signed_in(dash_duo, app_with_data)
     _viewport(dash_duo, width, height)
     ARTIFACTS.mkdir(exist_ok=True)
     # What each page shows once its first callback has answered; others are pending
@@ -49,6 +49,7 @@ def test_every_page_renders_without_console_errors(
         "/bao-chi": ("#press-list", "Chưa có dữ liệu"),
         "/canh-bao": ("#alerts-rules", "Vượt ngưỡng của cảm biến"),
         "/moi-truong": ("#env-aqi", "Trạm Kinh Bắc"),
+        "/he-thong": ("#admin-users-list", "Nguyễn Văn An"),
     }
     for page in dash.page_registry.values():
         path = page["relative_path"]
@@ -90,7 +91,7 @@ def _viewport(dash_duo, width: int, height: int) -> None:
 
 
 def test_language_switch_is_remembered(dash_duo, app_with_data):
-    dash_duo.start_server(app_with_data)
+    start_signed_in(dash_duo, app_with_data)
     dash_duo.wait_for_contains_text(
         ".ioc-brand-title", "Trung tâm Điều hành", timeout=10
     )
@@ -109,7 +110,7 @@ KEY_PATTERN = re.compile(
 
 
 def test_english_pages_show_no_translation_key(dash_duo, app_with_data):
-    dash_duo.start_server(app_with_data)
+    start_signed_in(dash_duo, app_with_data)
     dash_duo.driver.get(dash_duo.server_url + "/")
     dash_duo.driver.add_cookie({"name": "ioc_lang", "value": "en"})
     for page in dash.page_registry.values():
@@ -130,7 +131,7 @@ def test_english_pages_show_no_translation_key(dash_duo, app_with_data):
 def test_a_deep_link_opens_the_filtered_view_and_bad_values_are_named(
     dash_duo, app_with_data
 ):
-    dash_duo.start_server(app_with_data)
+    start_signed_in(dash_duo, app_with_data)
     dash_duo.driver.get(dash_duo.server_url + "/cam-bien?kind=water&state=bogus")
     dash_duo.wait_for_contains_text("#sensors-filter-error", "state=bogus", timeout=10)
     dash_duo.wait_for_contains_text("#sensors-table", "Chưa có dữ liệu", timeout=10)
@@ -142,7 +143,7 @@ def test_a_deep_link_opens_the_filtered_view_and_bad_values_are_named(
 def test_kiosk_mode_hides_the_chrome_goes_dark_and_cycles_pages(
     dash_duo, app_with_data
 ):
-    dash_duo.start_server(app_with_data)
+    start_signed_in(dash_duo, app_with_data)
     dash_duo.driver.get(dash_duo.server_url + "/?kiosk=1&pages=/,/cam-bien&every=10")
     dash_duo.wait_for_contains_text("#overview-system", "1/1", timeout=10)
     assert not dash_duo.find_element("#shell-navbar").is_displayed()

@@ -9,7 +9,7 @@ import pytest
 
 from store import runtime, writes
 from store.writes import Row, now_ms
-from tests.helpers import sensor_row, wait_for
+from tests.helpers import sensor_row, start_signed_in, wait_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 N_SENSORS = 60
@@ -66,7 +66,7 @@ def test_a_new_reading_reaches_its_cell_live_and_a_click_opens_the_drawer(
     dash_duo, panel_app, width, height
 ):
     app, engine = panel_app
-    dash_duo.start_server(app)
+    start_signed_in(dash_duo, app)
     _viewport(dash_duo, width, height)
     ARTIFACTS.mkdir(exist_ok=True)
     dash_duo.driver.get(dash_duo.server_url + "/cam-bien")
@@ -116,7 +116,7 @@ def test_a_new_reading_reaches_its_cell_live_and_a_click_opens_the_drawer(
 def test_the_panel_speaks_english_and_filters_by_state(dash_duo, panel_app):
     app, engine = panel_app
     writes.write_batch(engine, [Row("aq-03", "pm25", now_ms(), 60.0)])
-    dash_duo.start_server(app)
+    start_signed_in(dash_duo, app)
     dash_duo.driver.get(dash_duo.server_url + "/")
     dash_duo.driver.add_cookie({"name": "ioc_lang", "value": "en"})
     dash_duo.driver.get(dash_duo.server_url + "/cam-bien?state=warning")

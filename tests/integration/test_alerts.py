@@ -17,7 +17,7 @@ from store import alerting, writes
 from store.schema import Alert, AlertRule
 from store.writes import Row
 from tests.conftest import MOSQUITTO_URL
-from tests.helpers import sensor_row, wait_for
+from tests.helpers import api_client, sensor_row, wait_for
 
 T0 = 1_795_590_000_000  # 2026-11-25 07:00 UTC
 STATION = "aq-alert-01"
@@ -311,11 +311,9 @@ def api(station):
     from store import runtime
 
     runtime.set_engine(station)
-    from app import server
-
     _reading(station, 100, T0)
     alerting.evaluate(station, at_ms=T0 + 100)
-    return server.test_client()
+    return api_client(station)
 
 
 def test_api_lists_alerts_with_filters(api):

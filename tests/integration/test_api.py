@@ -6,7 +6,7 @@ import pytest
 
 from store import runtime, writes
 from store.writes import Row
-from tests.helpers import sensor_row
+from tests.helpers import api_client, sensor_row
 
 T0 = 1_795_590_000_000  # 2026-11-25T07:00:00Z
 
@@ -35,9 +35,7 @@ def client(engine):
         [Row("aq-kinh-bac-01", "pm25", T0 + i * 60_000, float(i)) for i in range(120)],
     )
     runtime.set_engine(engine)
-    from app import server
-
-    yield server.test_client()
+    yield api_client(engine)
     runtime.set_engine(None)
 
 

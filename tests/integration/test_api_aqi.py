@@ -25,7 +25,7 @@ from sqlalchemy import event
 
 from store import air, runtime, writes
 from store.writes import Row
-from tests.helpers import sensor_row
+from tests.helpers import api_client, sensor_row
 
 T0 = 1_795_590_000_000  # 2026-11-25T07:00:00Z
 HOUR = 3_600_000
@@ -63,9 +63,7 @@ def client(engine):
     ]
     writes.write_batch(engine, rows)
     runtime.set_engine(engine)
-    from app import server
-
-    yield server.test_client()
+    yield api_client(engine)
     runtime.set_engine(None)
 
 

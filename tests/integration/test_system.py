@@ -22,10 +22,12 @@ from tests.conftest import free_port
 from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
+API_KEY = "test-automation-key-0123456789abcdef"
 
 
 def _get_json(url: str):
-    with urllib.request.urlopen(url, timeout=5) as resp:
+    req = urllib.request.Request(url, headers={"X-API-Key": API_KEY})
+    with urllib.request.urlopen(req, timeout=5) as resp:
         return json.loads(resp.read())
 
 
@@ -44,7 +46,9 @@ def test_python_app_py_starts_everything_and_data_moves(tmp_path):
         "IOC_MQTT_URL": "",
         "IOC_ROLE": "all",
         "IOC_SIMULATE": "1",
+        "IOC_API_KEY": API_KEY,
     }
+    env.pop("IOC_ADMIN_PASSWORD", None)
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=ROOT,
@@ -62,6 +66,9 @@ def test_python_app_py_starts_everything_and_data_moves(tmp_path):
             assert proc.poll() is None, "".join(lines)
             lines.append(proc.stdout.readline())
         assert f"http://127.0.0.1:{port}/" in lines[-1]
+        # No built-in password: the first admin's random one is printed once.
+        printed = [x for x in lines if "First admin created" in x]
+        assert len(printed) == 1 and "'admin'" in printed[0], "".join(lines)
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: _status(base + "/") == 200, timeout=30, message="the web app")
         # Simulated sensors publish over the embedded broker; the ingest stores them.
@@ -124,6 +131,7 @@ def test_mosquitto_pub_reading_is_visible_through_the_api(tmp_path, mosquitto):
             "IOC_SIMULATE": "0",
             "IOC_MQTT_CLIENT_ID": f"ioc-test-{uuid.uuid4().hex[:8]}",
             "IOC_INGEST_FLUSH_MS": "50",
+            "IOC_API_KEY": API_KEY,
         }
     )
     services = Services(cfg).start()
@@ -132,6 +140,7 @@ def test_mosquitto_pub_reading_is_visible_through_the_api(tmp_path, mosquitto):
         from app import server
 
         client = server.test_client()
+        client.environ_base["HTTP_X_API_KEY"] = API_KEY
         sensor = client.get("/api/v1/sensors?kind=air").get_json()["sensors"][0]["id"]
         host, port = mosquitto.removeprefix("mqtt://").split(":")
         t0 = time.monotonic()

@@ -89,6 +89,15 @@ def test_every_page_has_its_callbacks_module_and_it_is_imported():
     assert "callbacks" in imported
 
 
+def _every_role():
+    from store.accounts import DOMAINS, ROLES, Principal
+
+    return Principal(0, "t", "t", "user", frozenset(ROLES), frozenset(DOMAINS))
+
+
+EVERY_ROLE = _every_role()
+
+
 def _ids(component, found: set) -> None:
     cid = getattr(component, "id", None)
     if cid is not None:
@@ -111,6 +120,9 @@ def test_every_id_a_callback_names_exists_in_a_layout(sqlite_engine):
     app_module = importlib.import_module("app")
     found: set = set()
     with app_module.server.test_request_context("/"):
+        from flask import g
+
+        g.principal = EVERY_ROLE  # pages show their content, not the refusal
         _ids(app_module.shell(), found)
         for page in dash.page_registry.values():
             _ids(page["layout"](), found)
@@ -141,3 +153,32 @@ def test_the_overview_shows_every_domain_the_store_knows():
     from store.kpis import DOMAINS as STORE_DOMAINS
 
     assert tuple(d for d, _href, _icon in DOMAINS) == STORE_DOMAINS
+
+
+def test_every_callback_output_has_an_owner_and_every_page_a_rule(sqlite_engine):
+    """The server judges a Dash request by the page that owns the ids it writes to:
+    an id nobody owns would be refused to everyone, a page without a rule too."""
+    import dash
+    from dash._callback import GLOBAL_CALLBACK_LIST
+
+    from security import policy, web
+    from store import runtime
+
+    runtime.set_engine(sqlite_engine)
+    importlib.import_module("app")
+    owners = web.id_owners()
+    orphans = set()
+    for cb in GLOBAL_CALLBACK_LIST:
+        for out in cb["output"].split("..."):
+            oid = out.strip(".").rsplit(".", 1)[0]
+            oid = json.loads(oid)["type"] if oid.startswith("{") else oid
+            if oid not in owners:
+                orphans.add(oid)
+    runtime.set_engine(None)
+    assert orphans == set()
+    unruled = [
+        p["path"]
+        for p in dash.page_registry.values()
+        if not policy.page_rule(p["path"])
+    ]
+    assert unruled == []

@@ -775,3 +775,37 @@ def test_a_compact_pack_resolves_to_the_same_readings_as_its_resolved_form(rows,
         (m, (bt + t) * 1000) for m, t, _v in rows
     ]
     assert [r.value for r in a.readings] == pytest.approx([r.value for r in b.readings])
+
+
+json_objects = st.dictionaries(
+    st.sampled_from(["ts", "pm25", "pm10", "no2", "humidity", "water_level"])
+    | st.text(max_size=10),
+    json_values,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_objects)
+def test_parser_never_raises_on_json_objects_of_real_metric_names(obj):
+    assert_sane(parse_message(DEV_TOPIC, json.dumps(obj).encode(), NOW))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([RFC_5_1_2_TIMES, RFC_5_1_3, RFC_5_1_6, RFC_5_1_5]),
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=2000), st.binary(max_size=3)),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=2000),
+)
+def test_parser_never_raises_on_corrupted_senml_packs(text, edits, cut):
+    """An RFC pack with bytes replaced, inserted or cut off: readings that survive
+    are valid, the rest is rejected with a known code."""
+    data = bytearray(text.encode())
+    for pos, new in edits:
+        pos %= len(data) + 1
+        data[pos : pos + len(new) // 2 + 1] = new
+    assert_sane(parse_message(DEV_TOPIC, bytes(data[: len(data) - cut % 50]), NOW))

@@ -1,0 +1,404 @@
+"""Admin page: accounts, API keys, audit trail. Every write checks the role here on
+the server (require) and lands in the audit trail (record)."""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from components.tables import table
+from i18n import fmt_datetime, t
+from layouts._shell import current_lang
+from layouts.admin import RANGES, Ids
+from security.web import record, require
+from store import accounts, audit
+from store.runtime import get_engine
+from store.writes import now_ms
+
+log = logging.getLogger(__name__)
+RANGE_MS = {"24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000}
+
+
+def _roles_text(roles: list[str], lang: str) -> str:
+    return ", ".join(t(f"role.{r}", lang) for r in roles if r in accounts.ROLES)
+
+
+def _domains_text(domains: list[str], lang: str) -> str:
+    return ", ".join(t(f"nav.{d}", lang) for d in domains if d in accounts.DOMAINS)
+
+
+def _strings(values: object) -> list[str]:
+    return [v for v in values or [] if isinstance(v, str)]
+
+
+@callback(
+    Output(Ids.USERS, "children"),
+    Input(Ids.USER_DONE, "data"),
+    Input(Ids.INTERVAL, "n_intervals"),
+)
+def users_table(_done: object, _n: int | None) -> object:
+    require("users.manage")
+    lang = current_lang()
+    rows = [
+        [
+            dbc.Button(
+                html.I(className="bi bi-pencil"),
+                id={"type": Ids.USER_EDIT, "id": u["id"]},
+                color="secondary",
+                outline=True,
+                size="sm",
+                className="ioc-touch",
+                title=t("common.edit", lang),
+            ),
+            u["username"],
+            u["display_name"],
+            _roles_text(u["roles"], lang),
+            _domains_text(u["domains"], lang),
+            t("common.yes" if u["active"] else "common.no", lang),
+            fmt_datetime(u["last_login_ms"], lang) if u["last_login_ms"] else "–",
+        ]
+        for u in accounts.users(get_engine())
+    ]
+    return table(
+        [
+            "",
+            t("login.username", lang),
+            t("admin.user.name", lang),
+            t("admin.roles", lang),
+            t("admin.domains", lang),
+            t("admin.user.active", lang),
+            t("admin.user.last_login", lang),
+        ],
+        rows,
+        id="admin-users-list",
+    )
+
+
+@callback(
+    Output(Ids.NEW_RESULT, "children"),
+    Output(Ids.NEW_RESULT, "color"),
+    Output(Ids.NEW_RESULT, "is_open"),
+    Output(Ids.USER_DONE, "data"),
+    Output(Ids.NEW_PASSWORD, "value"),
+    Input(Ids.NEW_SUBMIT, "n_clicks"),
+    State(Ids.NEW_USERNAME, "value"),
+    State(Ids.NEW_NAME, "value"),
+    State(Ids.NEW_PASSWORD, "value"),
+    State(Ids.NEW_ROLES, "value"),
+    State(Ids.NEW_DOMAINS, "value"),
+    prevent_initial_call=True,
+)
+def create_user(
+    _n: int | None,
+    username: str | None,
+    name: str | None,
+    password: str | None,
+    roles: list | None,
+    domains: list | None,
+) -> tuple:
+    require("users.manage")
+    lang = current_lang()
+    username = (username or "").strip().lower()
+    roles, domains = _strings(roles), _strings(domains)
+    try:
+        accounts.create_user(
+            get_engine(), username, password or "", roles, name or "", domains
+        )
+    except accounts.AccountError as exc:
+        record("user.create", username[:64], {"error": exc.key}, outcome="refused")
+        return t(exc.key, lang), "danger", True, no_update, no_update
+    record("user.create", username, {"roles": roles, "domains": domains})
+    done = t("admin.user.created", lang, user=username)
+    return done, "success", True, now_ms(), ""
+
+
+@callback(
+    Output(Ids.EDIT_MODAL, "is_open"),
+    Output(Ids.EDIT_TARGET, "data"),
+    Output(Ids.EDIT_TITLE, "children"),
+    Output(Ids.EDIT_NAME, "value"),
+    Output(Ids.EDIT_ROLES, "value"),
+    Output(Ids.EDIT_DOMAINS, "value"),
+    Output(Ids.EDIT_ACTIVE, "value"),
+    Output(Ids.EDIT_PASSWORD, "value"),
+    Output(Ids.EDIT_ERROR, "children"),
+    Output(Ids.EDIT_ERROR, "is_open"),
+    Output(Ids.USER_DONE, "data", allow_duplicate=True),
+    Input({"type": Ids.USER_EDIT, "id": ALL}, "n_clicks"),
+    Input(Ids.EDIT_CANCEL, "n_clicks"),
+    Input(Ids.EDIT_SAVE, "n_clicks"),
+    State(Ids.EDIT_TARGET, "data"),
+    State(Ids.EDIT_NAME, "value"),
+    State(Ids.EDIT_ROLES, "value"),
+    State(Ids.EDIT_DOMAINS, "value"),
+    State(Ids.EDIT_ACTIVE, "value"),
+    State(Ids.EDIT_PASSWORD, "value"),
+    prevent_initial_call=True,
+)
+def edit_user(
+    clicks: list[int | None],
+    _cancel: int | None,
+    _save: int | None,
+    target: int | None,
+    name: str | None,
+    roles: list | None,
+    domains: list | None,
+    active: bool | None,
+    password: str | None,
+) -> tuple:
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and not any(clicks):
+        raise PreventUpdate
+    who = require("users.manage")
+    lang = current_lang()
+    keep = (no_update,) * 6
+    if trigger == Ids.EDIT_CANCEL:
+        return False, None, *keep, "", False, no_update
+    if trigger == Ids.EDIT_SAVE:
+        if not isinstance(target, int):
+            raise PreventUpdate
+        roles, domains = _strings(roles), _strings(domains)
+        # An admin cannot lock themself out: their own admin role and account stay.
+        if target == who.id and who.kind == "user":
+            if "admin" not in roles or not active:
+                msg = t("admin.user.not_self", lang)
+                return True, target, *keep, msg, True, no_update
+        try:
+            changed = accounts.update_user(
+                get_engine(),
+                target,
+                roles=roles,
+                domains=domains,
+                active=bool(active),
+                display_name=name or "",
+                password=password or None,
+            )
+        except accounts.AccountError as exc:
+            record("user.update", target, {"error": exc.key}, outcome="refused")
+            return True, target, *keep, t(exc.key, lang), True, no_update
+        record("user.update", target, changed)
+        return False, None, *keep, "", False, now_ms()
+    uid = int(trigger["id"])
+    user = next((u for u in accounts.users(get_engine()) if u["id"] == uid), None)
+    if user is None:
+        raise PreventUpdate
+    return (
+        True,
+        uid,
+        user["username"],
+        user["display_name"],
+        user["roles"],
+        user["domains"],
+        user["active"],
+        "",
+        "",
+        False,
+        no_update,
+    )
+
+
+@callback(
+    Output(Ids.KEYS, "children"),
+    Input(Ids.KEY_DONE, "data"),
+    Input(Ids.INTERVAL, "n_intervals"),
+)
+def keys_table(_done: object, _n: int | None) -> object:
+    require("apikeys.manage")
+    lang = current_lang()
+    rows = []
+    for k in accounts.api_keys(get_engine()):
+        revoked = k["revoked_ms"] is not None
+        rows.append(
+            [
+                k["name"],
+                k["prefix"] + "…",
+                _roles_text(k["roles"], lang),
+                _domains_text(k["domains"], lang),
+                f"{k['created_by']} · {fmt_datetime(k['created_ms'], lang)}",
+                fmt_datetime(k["last_used_ms"], lang) if k["last_used_ms"] else "–",
+                t(
+                    "admin.key.revoked_at",
+                    lang,
+                    when=fmt_datetime(k["revoked_ms"], lang),
+                )
+                if revoked
+                else dbc.Button(
+                    t("admin.key.revoke", lang),
+                    id={"type": Ids.KEY_REVOKE, "id": k["id"]},
+                    color="danger",
+                    outline=True,
+                    size="sm",
+                    className="ioc-touch",
+                ),
+            ]
+        )
+    if not rows:
+        return html.P(t("admin.key.none", lang), className="p-3 mb-0")
+    return table(
+        [
+            t("admin.key.name", lang),
+            t("admin.key.prefix", lang),
+            t("admin.roles", lang),
+            t("admin.domains", lang),
+            t("admin.key.created", lang),
+            t("admin.key.last_used", lang),
+            "",
+        ],
+        rows,
+        id="admin-keys-list",
+    )
+
+
+@callback(
+    Output(Ids.KEY_RESULT, "children"),
+    Output(Ids.KEY_RESULT, "color"),
+    Output(Ids.KEY_RESULT, "is_open"),
+    Output(Ids.KEY_DONE, "data"),
+    Input(Ids.KEY_SUBMIT, "n_clicks"),
+    Input({"type": Ids.KEY_REVOKE, "id": ALL}, "n_clicks"),
+    State(Ids.KEY_NAME, "value"),
+    State(Ids.KEY_ROLES, "value"),
+    State(Ids.KEY_DOMAINS, "value"),
+    prevent_initial_call=True,
+)
+def issue_or_revoke_key(
+    _n: int | None,
+    revokes: list[int | None],
+    name: str | None,
+    roles: list | None,
+    domains: list | None,
+) -> tuple:
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and not any(revokes):
+        raise PreventUpdate
+    who = require("apikeys.manage")
+    lang = current_lang()
+    if isinstance(trigger, dict):
+        key_id = int(trigger["id"])
+        if accounts.revoke_api_key(get_engine(), key_id):
+            record("apikey.revoke", key_id)
+        return t("admin.key.revoked", lang), "warning", True, now_ms()
+    roles, domains = _strings(roles), _strings(domains)
+    try:
+        key_id, key = accounts.issue_api_key(
+            get_engine(), name or "", roles, who.name, domains
+        )
+    except accounts.AccountError as exc:
+        record("apikey.issue", (name or "")[:100], {"error": exc.key}, "refused")
+        return t(exc.key, lang), "danger", True, no_update
+    record("apikey.issue", key_id, {"name": name, "roles": roles})
+    shown = [
+        html.P(t("admin.key.once", lang), className="mb-1"),
+        html.Code(key, id="admin-key-value", className="user-select-all fs-6"),
+    ]
+    return shown, "success", True, now_ms()
+
+
+def _audit_frame(action: str | None, actor: str | None, rng: str | None):
+    span = RANGE_MS.get(rng or "7d")
+    return audit.entries(
+        get_engine(),
+        action=action or None,
+        actor=(actor or "").strip() or None,
+        since_ms=now_ms() - span if span else None,
+        limit=500,
+    )
+
+
+@callback(
+    Output(Ids.AUDIT, "children"),
+    Output(Ids.AUDIT_ACTION, "options"),
+    Input(Ids.AUDIT_ACTION, "value"),
+    Input(Ids.AUDIT_ACTOR, "value"),
+    Input(Ids.AUDIT_RANGE, "value"),
+    Input(Ids.INTERVAL, "n_intervals"),
+    Input(Ids.USER_DONE, "data"),
+    Input(Ids.KEY_DONE, "data"),
+)
+def audit_table(
+    action: str | None,
+    actor: str | None,
+    rng: str | None,
+    *_ticks: object,
+) -> tuple:
+    require("audit.read")
+    lang = current_lang()
+    if rng not in RANGES:
+        rng = "7d"
+    df = _audit_frame(action, actor, rng)
+    options = [{"label": a, "value": a} for a in audit.actions(get_engine())]
+    if df.empty:
+        return html.P(t("common.no_data", lang), className="p-3 mb-0"), options
+    rows = [
+        [
+            fmt_datetime(int(r.at_ms), lang, seconds=True),
+            r.actor,
+            r.action,
+            r.target,
+            _detail(r.detail),
+            r.ip,
+            dbc.Badge(
+                t(f"admin.audit.{r.outcome}", lang)
+                if r.outcome in ("ok", "refused")
+                else r.outcome,
+                color="success" if r.outcome == "ok" else "danger",
+                className="ioc-badge",
+            ),
+        ]
+        for r in df.itertuples()
+    ]
+    headers = [
+        t("admin.audit.when", lang),
+        t("admin.audit.actor", lang),
+        t("admin.audit.action", lang),
+        t("admin.audit.target", lang),
+        t("admin.audit.detail", lang),
+        t("admin.audit.ip", lang),
+        t("admin.audit.outcome", lang),
+    ]
+    return table(headers, rows, id="admin-audit-list"), options
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a tab or
+    carriage return) gets a leading apostrophe (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _detail(detail: object) -> str:
+    if not isinstance(detail, dict) or not detail:
+        return ""
+    return "; ".join(f"{k}={v}" for k, v in detail.items())[:300]
+
+
+@callback(
+    Output(Ids.AUDIT_DOWNLOAD, "data"),
+    Input(Ids.AUDIT_EXPORT, "n_clicks"),
+    State(Ids.AUDIT_ACTION, "value"),
+    State(Ids.AUDIT_ACTOR, "value"),
+    State(Ids.AUDIT_RANGE, "value"),
+    prevent_initial_call=True,
+)
+def export_audit(
+    _n: int | None, action: str | None, actor: str | None, rng: str | None
+) -> dict:
+    require("audit.read")
+    df = _audit_frame(action, actor, rng if rng in RANGES else "7d")
+    out = df.assign(
+        at=pd.to_datetime(df["at_ms"], unit="ms", utc=True).dt.strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ"
+        ),
+        detail=df["detail"].map(_detail),
+    ).drop(columns=["at_ms"])
+    for col in ("actor", "target", "detail", "user_agent"):
+        out[col] = out[col].map(csv_safe)
+    record("report.download", "audit_log.csv", {"rows": len(out), "range": rng})
+    # Excel opens UTF-8 CSV with a BOM with Vietnamese names intact.
+    return dcc.send_string(
+        "\ufeff" + out.to_csv(index=False), f"nhat-ky-{now_ms()}.csv"
+    )

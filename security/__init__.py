@@ -1,0 +1,1 @@
+"""Sign-in, roles, the audit hooks and the security headers of the web app."""

@@ -1,0 +1,219 @@
+"""The sign-in and sign-out pages: plain Flask forms (they work before Dash loads and
+without JavaScript), protected against CSRF with a double-submit token and against
+guessing with a rate limit kept in the store."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import quote
+
+from flask import Blueprint, Response, g, redirect, render_template_string, request
+
+from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
+from security import web
+from store import accounts
+from store.runtime import get_engine
+
+bp = Blueprint("ioc_login", __name__)
+CSRF_COOKIE = "ioc_login_csrf"
+
+_PAGE = """<!doctype html>
+<html lang="{{ lang }}" data-bs-theme="dark">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} · {{ app }}</title>
+<link rel="stylesheet" href="/vendor/css/bootstrap.min.css">
+<link rel="stylesheet" href="/vendor/css/font/bootstrap-icons.min.css">
+<link rel="stylesheet" href="/assets/ioc.css">
+</head>
+<body class="ioc-login-body">
+<main class="ioc-login card shadow">
+  <div class="card-body p-4">
+    <h1 class="h4 mb-1"><i class="bi bi-shield-lock me-2"></i>{{ app }}</h1>
+    <p class="text-secondary mb-4">{{ province }}</p>
+    {% if message %}
+    <div class="alert alert-{{ level }}" role="alert">{{ message }}</div>
+    {% endif %}
+    {% if form %}
+    <form method="post" action="{{ action }}" autocomplete="on">
+      <input type="hidden" name="csrf" value="{{ csrf }}">
+      <input type="hidden" name="next" value="{{ next }}">
+      <label class="form-label" for="username">{{ t_user }}</label>
+      <input class="form-control form-control-lg mb-3" id="username" name="username"
+             value="{{ username }}" maxlength="64" autocomplete="username"
+             autocapitalize="none" required autofocus>
+      <label class="form-label" for="password">{{ t_password }}</label>
+      <input class="form-control form-control-lg mb-4" id="password" name="password"
+             type="password" maxlength="256" autocomplete="current-password" required>
+      <button class="btn btn-primary btn-lg w-100" type="submit">{{ t_submit }}</button>
+    </form>
+    {% else %}
+    <a class="btn btn-primary btn-lg w-100" href="/">{{ t_home }}</a>
+    {% endif %}
+    <p class="mt-4 mb-0 text-end"><a href="{{ other_href }}">{{ other_label }}</a></p>
+  </div>
+</main>
+</body>
+</html>"""
+
+
+def _lang() -> str:
+    lang = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def safe_next(value: str | None) -> str:
+    """A path on this site to go to after sign-in; anything else goes home (no open
+    redirect)."""
+    v = (value or "").strip()
+    if not v.startswith("/") or v.startswith("//") or "\\" in v or len(v) > 500:
+        return "/"
+    return v
+
+
+def _render(
+    lang: str,
+    *,
+    status: int = 200,
+    message: str = "",
+    level: str = "danger",
+    form: bool = True,
+    username: str = "",
+    next_path: str = "/",
+    title_key: str = "login.title",
+) -> Response:
+    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    other = "en" if lang == "vi" else "vi"
+    html = render_template_string(
+        _PAGE,
+        lang=lang,
+        app=t("app.title", lang),
+        province=t("app.province", lang),
+        title=t(title_key, lang),
+        message=message,
+        level=level,
+        form=form,
+        action=web.LOGIN_PATH,
+        csrf=csrf,
+        next=next_path,
+        username=username,
+        t_user=t("login.username", lang),
+        t_password=t("login.password", lang),
+        t_submit=t("login.submit", lang),
+        t_home=t("login.home", lang),
+        other_href=f"{request.path}?lang={other}&next={quote(next_path, safe='/')}",
+        other_label=t("lang.switch", lang),
+    )
+    resp = Response(html, status=status, mimetype="text/html")
+    resp.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        httponly=True,
+        samesite="Strict",
+        secure=web.cookie_secure(),
+        path=web.LOGIN_PATH,
+    )
+    resp.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+    return resp
+
+
+@bp.get(web.LOGIN_PATH)
+def login_form() -> Response:
+    lang = _lang()
+    notice = request.args.get("bye")
+    return _render(
+        lang,
+        next_path=safe_next(request.args.get("next")),
+        message=t("login.signed_out", lang) if notice else "",
+        level="info",
+    )
+
+
+@bp.post(web.LOGIN_PATH)
+def login_submit() -> Response:
+    lang = _lang()
+    s = web.settings()
+    engine = get_engine()
+    username = (request.form.get("username") or "").strip().lower()[:64]
+    password = request.form.get("password") or ""
+    next_path = safe_next(request.form.get("next"))
+    sent, kept = request.form.get("csrf", ""), request.cookies.get(CSRF_COOKIE, "")
+    if not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+        return _render(
+            lang, status=400, message=t("login.csrf", lang), next_path=next_path
+        )
+    ip = web.client_ip()
+    by_user, by_ip, oldest = accounts.recent_failures(
+        engine, username, ip, s.login_window_s
+    )
+    if by_user >= s.login_max_per_user or by_ip >= s.login_max_per_ip:
+        wait_s = max(1, (oldest + s.login_window_s * 1000 - accounts.now_ms()) // 1000)
+        web.record("login", username, {"reason": "rate_limited"}, outcome="refused")
+        resp = _render(
+            lang,
+            status=429,
+            message=t("login.too_many", lang, minutes=-(-wait_s // 60)),
+            username=username,
+            next_path=next_path,
+        )
+        resp.headers["Retry-After"] = str(wait_s)
+        return resp
+    who = accounts.verify_password(engine, username, password)
+    accounts.record_attempt(engine, username, ip, who is not None)
+    if who is None:
+        web.record("login", username, {"reason": "bad_credentials"}, "refused")
+        return _render(
+            lang,
+            status=401,
+            message=t("login.failed", lang),
+            username=username,
+            next_path=next_path,
+        )
+    token, _csrf = accounts.start_session(
+        engine,
+        who.id,
+        s.lifetime_s,
+        ip=ip,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    g.principal = who
+    web.record("login", who.name)
+    resp = redirect(next_path, code=303)
+    resp.set_cookie(
+        web.COOKIE,
+        token,
+        httponly=True,
+        samesite="Lax",
+        secure=web.cookie_secure(),
+        max_age=s.lifetime_s,
+    )
+    resp.delete_cookie(CSRF_COOKIE, path=web.LOGIN_PATH)
+    return resp
+
+
+@bp.post(web.LOGOUT_PATH)
+def logout() -> Response:
+    sent = request.form.get("csrf", "")
+    kept = g.get("csrf") or ""
+    if not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+        return Response("400", status=400, mimetype="text/plain")
+    accounts.end_session(get_engine(), request.cookies.get(web.COOKIE, ""))
+    web.record("logout", g.principal.name if g.get("principal") else "")
+    resp = redirect(f"{web.LOGIN_PATH}?bye=1", code=303)
+    resp.delete_cookie(web.COOKIE)
+    return resp
+
+
+def forbidden_page() -> Response:
+    """A page the signed-in role may not read, asked for by URL."""
+    lang = _lang()
+    return _render(
+        lang,
+        status=403,
+        message=t("login.forbidden", lang),
+        level="warning",
+        form=False,
+        title_key="login.forbidden_title",
+    )

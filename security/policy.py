@@ -1,0 +1,114 @@
+"""Who may read which page and do which action: the one table to review.
+
+Roles (a user may hold several):
+  leader        reads everything, issues directives
+  duty_officer  watches everything, acknowledges alerts, reviews violations
+  staff         reads the pages of its own domains, exports reports
+  admin         users, roles, API keys, alert rules, data sources, the audit trail;
+                reads every page, but takes no operational action (it is not on duty)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.accounts import DOMAINS, ROLES, Principal
+
+__all__ = ["DOMAINS", "ROLES", "can", "can_view", "page_rule", "ACTIONS"]
+
+# Actions (server-side checks in the callbacks and API routes that write).
+ACTIONS: dict[str, frozenset[str]] = {
+    "alerts.ack": frozenset({"duty_officer"}),
+    "alerts.rules": frozenset({"admin"}),
+    "users.manage": frozenset({"admin"}),
+    "apikeys.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+    "reports.export": frozenset(ROLES),
+    "directives.issue": frozenset({"leader"}),
+}
+
+_WATCH = frozenset({"leader", "duty_officer", "admin"})
+
+
+@dataclass(frozen=True)
+class PageRule:
+    """Roles that always read the page, and the domains that let staff read it
+    (staff holding any one of them)."""
+
+    roles: frozenset[str]
+    staff_domains: frozenset[str] = frozenset()
+
+
+def _domain(*domains: str) -> PageRule:
+    return PageRule(_WATCH, frozenset(domains))
+
+
+_EVERYONE = PageRule(frozenset(ROLES))
+_ALL_DOMAINS = frozenset(DOMAINS)
+
+# Every page's path. A page missing here is refused to everyone (tests/unit guards
+# that each registered page has its rule).
+PAGES: dict[str, PageRule] = {
+    "/": _EVERYONE,
+    "/kinh-te": _domain("economy"),
+    "/cu-dan": _domain("citizens"),
+    "/quan-tri": _domain("governance"),
+    "/dich-chuyen": _domain("mobility"),
+    "/moi-truong": _domain("environment"),
+    "/cuoc-song": _domain("living"),
+    "/cam-bien": _domain("environment", "mobility"),
+    "/camera": _domain("mobility"),
+    # Staff see the alerts of their own domains only (filtered in the queries).
+    "/canh-bao": PageRule(_WATCH, _ALL_DOMAINS),
+    "/bao-chi": _EVERYONE,
+    "/van-ban": _EVERYONE,
+    "/y-kien": _domain("citizens"),
+    "/hanh-chinh-cong": _domain("governance"),
+    "/an-ninh-mang": PageRule(_WATCH),
+    "/chi-dao": _EVERYONE,
+    "/lich-hop": _EVERYONE,
+    "/bao-cao": _EVERYONE,
+    "/nguon-du-lieu": PageRule(_WATCH),
+    "/he-thong": PageRule(frozenset({"admin"})),
+}
+
+# REST API paths and the page whose rule they follow.
+API: tuple[tuple[str, str], ...] = (
+    ("/api/v1/sensors", "/cam-bien"),
+    ("/api/v1/alerts", "/canh-bao"),
+    ("/api/v1/aqi", "/moi-truong"),
+    ("/api/v1/openapi.json", "/"),
+)
+
+
+def page_rule(path: str) -> PageRule | None:
+    return PAGES.get(path.rstrip("/") or "/")
+
+
+def can_view(who: Principal | None, path: str) -> bool:
+    rule = page_rule(path)
+    if who is None or rule is None:
+        return False
+    if who.roles & rule.roles:
+        return True
+    return "staff" in who.roles and bool(who.domains & rule.staff_domains)
+
+
+def api_page(path: str) -> str | None:
+    for prefix, page in API:
+        if path == prefix or path.startswith(prefix + "/"):
+            return page
+    return None
+
+
+def can(who: Principal | None, action: str) -> bool:
+    return who is not None and bool(who.roles & ACTIONS.get(action, frozenset()))
+
+
+def visible_domains(who: Principal | None) -> frozenset[str] | None:
+    """Domains whose data ``who`` reads: None for all, else a (maybe empty) set."""
+    if who is None:
+        return frozenset()
+    if who.roles & _WATCH:
+        return None
+    return who.domains if "staff" in who.roles else frozenset()

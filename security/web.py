@@ -1,0 +1,395 @@
+"""Every request is checked here, on the server, before Dash or the API sees it.
+
+- Pages and Dash requests need a signed-in session (cookie ``ioc_session``: random
+  token, HttpOnly, SameSite=Lax, Secure over HTTPS); a page the role may not read is a
+  403, whether asked for by URL or by the Dash router.
+- Each Dash callback request is judged by the ids it writes to: an id belongs to a
+  page (its ``Ids`` class) or to the shell; an id nobody owns is refused (fail
+  closed). Callbacks that write also call ``require(action)`` themselves.
+- The REST API takes an ``X-API-Key`` header (or a session, for the app's own pages).
+- Requests that change something must come from the app's own origin (CSRF).
+- Every response carries the security headers (CSP with Dash's inline-script hashes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import quote, urlsplit
+
+import dash
+from flask import Flask, Response, g, jsonify, redirect, request
+from werkzeug.exceptions import Forbidden
+
+from security import policy
+from store import accounts, audit
+from store.accounts import Principal
+from store.runtime import get_engine
+
+log = logging.getLogger(__name__)
+
+COOKIE = "ioc_session"
+LOGIN_PATH = "/dang-nhap"
+LOGOUT_PATH = "/dang-xuat"
+PUBLIC_PREFIXES = (
+    "/assets/",
+    "/vendor/",
+    "/_dash-component-suites/",
+    "/_favicon.ico",
+    LOGIN_PATH,
+    "/healthz",
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Ids Dash pages itself owns: the router. The pages' layouts are guarded instead.
+ROUTER_IDS = frozenset(
+    {"_pages_location", "_pages_content", "_pages_store", "_pages_dummy"}
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    idle_s: int = 30 * 60
+    lifetime_s: int = 12 * 3600
+    cookie_secure: str = "auto"  # 'auto': Secure when the request came over HTTPS
+    login_max_per_user: int = 5
+    login_max_per_ip: int = 20
+    login_window_s: int = 15 * 60
+    # Roles whose live panels keep their session alive without a touch (wall
+    # screens); everyone else is signed out after idle_s without an action.
+    passive_roles: frozenset[str] = frozenset({"duty_officer"})
+
+
+_settings = Settings()
+
+
+def settings_from(cfg: object) -> Settings:
+    """The web settings of a config.Config."""
+    per_user = cfg.login_max_failures
+    return Settings(
+        idle_s=cfg.session_idle_min * 60,
+        lifetime_s=cfg.session_hours * 3600,
+        cookie_secure=cfg.cookie_secure,
+        login_max_per_user=per_user,
+        login_max_per_ip=4 * per_user,
+    )
+
+
+_id_owner: dict[str, str | None] | None = None
+
+
+def settings() -> Settings:
+    return _settings
+
+
+def current() -> Principal | None:
+    """Who is asking (None outside a request or before sign-in)."""
+    return g.get("principal") if _has_request() else None
+
+
+def require(action: str) -> Principal:
+    """The caller, if allowed to do ``action``; otherwise a 403 (recorded)."""
+    who = current()
+    if not policy.can(who, action):
+        record("access.denied", action, {"path": request.path}, outcome="refused")
+        raise Forbidden(action)
+    return who
+
+
+def record(
+    action: str, target: object = "", detail: dict | None = None, outcome: str = "ok"
+) -> None:
+    """Put a write (or a refused attempt) in the audit trail, with who and where."""
+    who = current()
+    audit.record(
+        get_engine(),
+        who.name if who else "-",
+        action,
+        str(target),
+        detail,
+        actor_kind=who.kind if who else "anonymous",
+        ip=client_ip(),
+        user_agent=request.headers.get("User-Agent", "") if _has_request() else "",
+        outcome=outcome,
+    )
+
+
+def client_ip() -> str:
+    # Behind a proxy, wrap the server in werkzeug's ProxyFix (README) so that
+    # remote_addr is the client's address; X-Forwarded-For is never trusted here.
+    return (request.remote_addr or "") if _has_request() else ""
+
+
+def _has_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+# --- install -------------------------------------------------------------------------
+
+
+def install(app: dash.Dash, cfg_settings: Settings | None = None) -> None:
+    global _settings
+    if cfg_settings is not None:
+        _settings = cfg_settings
+    server: Flask = app.server
+    from security import login  # the sign-in form (a plain Flask page)
+
+    server.register_blueprint(login.bp)
+    server.before_request(_check_request)
+    server.after_request(_security_headers)
+    server.register_error_handler(500, _internal_error)
+    _guard_layouts()
+
+
+def _guard_layouts() -> None:
+    """Wrap every page's layout: the Dash router renders a refusal, not the page,
+    for a role that may not read it."""
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        if getattr(layout, "_ioc_guarded", False):
+            continue
+        page["layout"] = _guarded(layout, page["path"])
+
+
+def _guarded(layout: Callable | object, path: str) -> Callable:
+    @wraps(layout if callable(layout) else _guarded)
+    def guarded(*args: object, **kwargs: object) -> object:
+        if not policy.can_view(current(), path):
+            from layouts._shell import forbidden_panel
+
+            return forbidden_panel()
+        return layout(*args, **kwargs) if callable(layout) else layout
+
+    guarded._ioc_guarded = True  # type: ignore[attr-defined]
+    return guarded
+
+
+# --- the check ---------------------------------------------------------------------
+
+
+def _is_public(path: str) -> bool:
+    return any(path == p or path.startswith(p) for p in PUBLIC_PREFIXES)
+
+
+def _same_origin() -> bool:
+    """A browser names the page that sent a request in Origin (or Referer); it must
+    be this app. Clients that send neither (scripts with an API key) are not
+    browsers a forged page could drive."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
+_MESSAGES = {
+    "sign_in": "sign in first: no session, or it has ended",
+    "api_key": "send a valid X-API-Key header (or sign in)",
+    "forbidden": "your role may not read or do this",
+    "cross_origin": "a request from another site was refused",
+    "bad_request": "the request body is not a Dash callback request",
+    "internal": "the server could not answer; the error is logged",
+}
+
+
+def _json_error(status: int, key: str) -> Response:
+    resp = jsonify({"error": {"code": key, "message": _MESSAGES[key]}})
+    resp.status_code = status
+    return resp
+
+
+def _is_active() -> bool:
+    """A person's own action, as opposed to a live panel's timer."""
+    if request.path != "/_dash-update-component":
+        return True
+    body = request.get_json(silent=True) or {}
+    changed = body.get("changedPropIds") or []
+    return not changed or not all(str(c).endswith(".n_intervals") for c in changed)
+
+
+def _check_request() -> Response | None:
+    g.principal = None
+    path = request.path
+    if _is_public(path):
+        return None
+    if request.method not in SAFE_METHODS and not _same_origin():
+        return _json_error(403, "cross_origin")
+    engine = get_engine()
+    if path.startswith("/api/"):
+        return _check_api(engine, path)
+    info = accounts.resume_session(
+        engine,
+        request.cookies.get(COOKIE, ""),
+        _settings.idle_s,
+        active=_is_active(),
+        passive_keeps_alive=_settings.passive_roles,
+    )
+    if info is None:
+        if path.startswith("/_dash") or request.method not in SAFE_METHODS:
+            return _json_error(401, "sign_in")
+        target = request.full_path if request.query_string else path
+        return redirect(f"{LOGIN_PATH}?next={quote(target, safe='/')}", code=302)
+    g.principal = info.principal
+    g.csrf = info.csrf
+    if path == "/_dash-update-component":
+        return _check_callback()
+    if path == LOGOUT_PATH or path.startswith("/_dash"):
+        return None
+    rule = policy.page_rule(path)
+    if rule is not None and not policy.can_view(info.principal, path):
+        from security.login import forbidden_page
+
+        return forbidden_page()
+    return None
+
+
+def _check_api(engine: object, path: str) -> Response | None:
+    key = request.headers.get("X-API-Key", "")
+    who = None
+    if key:
+        who = accounts.check_api_key(engine, key)
+    else:
+        info = accounts.resume_session(
+            engine,
+            request.cookies.get(COOKIE, ""),
+            _settings.idle_s,
+            active=False,
+            passive_keeps_alive=_settings.passive_roles,
+        )
+        who = info.principal if info else None
+    if who is None:
+        return _json_error(401, "api_key")
+    g.principal = who
+    page = policy.api_page(path)
+    if page is None or not policy.can_view(who, page):
+        return _json_error(403, "forbidden")
+    return None
+
+
+def _output_ids(outputs: object) -> Iterator[str]:
+    if isinstance(outputs, list):
+        for o in outputs:
+            yield from _output_ids(o)
+    elif isinstance(outputs, dict):
+        oid = outputs.get("id")
+        if isinstance(oid, dict):
+            yield str(oid.get("type", ""))
+        elif isinstance(oid, str) and oid.startswith("{"):
+            try:
+                yield str(json.loads(oid).get("type", ""))
+            except (ValueError, AttributeError):
+                yield oid
+        else:
+            yield str(oid)
+
+
+def id_owners() -> dict[str, str | None]:
+    """Component id -> the page path that owns it (None: the shell, for anyone
+    signed in). Built from each page module's ``Ids`` class."""
+    global _id_owner
+    if _id_owner is None:
+        owners: dict[str, str | None] = {i: None for i in ROUTER_IDS}
+        from layouts._shell import Ids as ShellIds
+
+        owners.update({v: None for v in _ids_of(ShellIds)})
+        for page in dash.page_registry.values():
+            ids = getattr(sys.modules.get(page["module"]), "Ids", None)
+            for value in _ids_of(ids):
+                owners[value] = page["path"]
+        _id_owner = owners
+    return _id_owner
+
+
+def _ids_of(ids: type | None) -> list[str]:
+    if ids is None:
+        return []
+    return [
+        v
+        for k in dir(ids)
+        if not k.startswith("_") and isinstance(v := getattr(ids, k), str)
+    ]
+
+
+def _check_callback() -> Response | None:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _json_error(400, "bad_request")
+    owners = id_owners()
+    who = g.principal
+    for oid in _output_ids(body.get("outputs")):
+        if oid not in owners:
+            log.warning("callback output %r has no owner: refused", oid)
+            return _json_error(403, "forbidden")
+        page = owners[oid]
+        if page is not None and not policy.can_view(who, page):
+            return _json_error(403, "forbidden")
+    return None
+
+
+# --- responses -----------------------------------------------------------------------
+
+_csp: str | None = None
+
+
+def content_security_policy() -> str:
+    """Only this origin; Dash's own inline scripts by their hashes. Styles allow
+    inline because Dash, Plotly and Bootstrap components set style attributes."""
+    global _csp
+    if _csp is None:
+        from flask import current_app
+
+        hashes = []
+        app = getattr(current_app, "_ioc_dash", None)
+        if app is not None:
+            hashes = app.csp_hashes()
+        _csp = "; ".join(
+            (
+                "default-src 'self'",
+                "script-src 'self' " + " ".join(hashes),
+                "style-src 'self' 'unsafe-inline'",
+                "img-src 'self' data: blob:",
+                "font-src 'self' data:",
+                "connect-src 'self'",
+                "worker-src 'self' blob:",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            )
+        )
+    return _csp
+
+
+def _security_headers(resp: Response) -> Response:
+    h = resp.headers
+    h.setdefault("Content-Security-Policy", content_security_policy())
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+    )
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if not _is_public(request.path) or request.path.startswith(LOGIN_PATH):
+        h.setdefault("Cache-Control", "no-store")
+    return resp
+
+
+def _internal_error(exc: Exception) -> Response:
+    # Never a traceback to the client; the log has it.
+    log.error("unhandled error on %s %s: %r", request.method, request.path, exc)
+    if request.path.startswith(("/api/", "/_dash")):
+        return _json_error(500, "internal")
+    return Response("500", status=500, mimetype="text/plain")
+
+
+def cookie_secure() -> bool:
+    mode = _settings.cookie_secure
+    return request.is_secure if mode == "auto" else mode == "1"

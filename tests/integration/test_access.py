@@ -1,0 +1,510 @@
+"""Access control through HTTP, as a tester without an account or with the wrong role
+would try it: every page, every Dash callback, the REST API, sessions, the sign-in
+rate limit, the audit trail and the security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import dash
+import pytest
+from sqlalchemy import text, update
+
+from security import policy
+from store import accounts, alerting, audit, runtime, writes
+from store.accounts import Principal
+from store.schema import WebSession
+from store.writes import Row, now_ms
+from tests.helpers import (
+    PASSWORD,
+    api_client,
+    login,
+    make_user,
+    sensor_row,
+    session_client,
+)
+
+T0 = now_ms() - 60_000
+
+
+@pytest.fixture
+def store(engine):
+    writes.sync_sensors(engine, [sensor_row(period_s=600)])
+    writes.write_batch(engine, [Row("aq-kinh-bac-01", "pm25", T0, 180.0)])
+    alerting.evaluate(engine, at_ms=T0 + 100)
+    runtime.set_engine(engine)
+    import app  # noqa: F401 - registers pages and callbacks
+
+    yield engine
+    runtime.set_engine(None)
+
+
+def _server():
+    from app import server
+
+    return server
+
+
+def _callbacks() -> dict:
+    from app import app
+
+    client = _server().test_client()
+    client.get("/_favicon.ico")  # Dash moves its callbacks into the map on a request
+    return app.callback_map
+
+
+def _outputs(key: str) -> list[dict]:
+    outs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.strip(".").rsplit(".", 1)
+        outs.append(
+            {"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop}
+        )
+    return outs
+
+
+def _post(client, key: str, inputs=(), state=(), changed=(), origin=None):
+    body = {
+        "output": key,
+        "outputs": _outputs(key) if "..." in key else _outputs(key)[0],
+        "inputs": list(inputs),
+        "state": list(state),
+        "changedPropIds": list(changed),
+    }
+    headers = {"Origin": origin} if origin else {}
+    return client.post("/_dash-update-component", json=body, headers=headers)
+
+
+def _owner_page(key: str) -> str | None:
+    from security.web import id_owners
+
+    owners = id_owners()
+    pages = set()
+    for o in _outputs(key):
+        cid = o["id"]["type"] if isinstance(o["id"], dict) else o["id"]
+        pages.add(owners[cid])
+    pages.discard(None)
+    return pages.pop() if pages else None
+
+
+# -- pages -----------------------------------------------------------------------------
+
+
+def test_every_page_sends_an_anonymous_visitor_to_the_sign_in_page(store):
+    client = _server().test_client()
+    for page in dash.page_registry.values():
+        resp = client.get(page["path"] + "?x=1")
+        assert resp.status_code == 302, page["path"]
+        assert resp.headers["Location"].startswith("/dang-nhap?next=" + page["path"])
+    for dash_path in ("/_dash-layout", "/_dash-dependencies"):
+        assert client.get(dash_path).status_code == 401
+
+
+ROLE_CASES = [
+    (("leader",), ()),
+    (("duty_officer",), ()),
+    (("staff",), ("environment",)),
+    (("staff",), ()),
+    (("admin",), ()),
+]
+
+
+@pytest.mark.parametrize("roles, domains", ROLE_CASES)
+def test_each_page_is_served_or_refused_by_role_on_the_server(store, roles, domains):
+    client = session_client(store, roles, domains)
+    who = Principal(0, "t", "t", "user", frozenset(roles), frozenset(domains))
+    served, refused = [], []
+    for page in dash.page_registry.values():
+        status = client.get(page["path"]).status_code
+        (served if status == 200 else refused).append(page["path"])
+        expected = 200 if policy.can_view(who, page["path"]) else 403
+        assert status == expected, (roles, domains, page["path"])
+    if roles == ("staff",) and domains == ("environment",):
+        assert "/moi-truong" in served and "/cam-bien" in served
+        assert {"/kinh-te", "/he-thong", "/an-ninh-mang", "/nguon-du-lieu"} <= set(
+            refused
+        )
+    if roles == ("admin",):
+        assert refused == []
+    if roles == ("duty_officer",):
+        assert refused == ["/he-thong"]
+
+
+def test_the_dash_router_renders_a_refusal_not_the_page(store):
+    """Navigating inside the app (no page load) asks the router callback for the
+    layout: a page the role may not read comes back as the refusal panel."""
+    client = session_client(store, ("staff",), ("environment",))
+    key = next(k for k in _callbacks() if "_pages_content.children" in k)
+    resp = _post(
+        client,
+        key,
+        inputs=[
+            {"id": "_pages_location", "property": "pathname", "value": "/he-thong"},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        changed=["_pages_location.pathname"],
+    )
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    assert "ioc-forbidden" in body and "admin-users" not in body
+
+
+# -- every Dash callback ---------------------------------------------------------------
+
+
+def test_every_callback_refuses_a_request_without_a_session(store):
+    client = _server().test_client()
+    keys = list(_callbacks())
+    assert len(keys) > 15
+    for key in keys:
+        resp = _post(client, key)
+        assert resp.status_code == 401, key
+        assert resp.get_json()["error"]["code"] == "sign_in"
+
+
+@pytest.mark.parametrize("roles, domains", ROLE_CASES)
+def test_every_callback_of_a_page_the_role_may_not_read_is_refused(
+    store, roles, domains
+):
+    client = session_client(store, roles, domains)
+    who = Principal(0, "t", "t", "user", frozenset(roles), frozenset(domains))
+    refused = 0
+    for key in _callbacks():
+        page = _owner_page(key)
+        if page is None or policy.can_view(who, page):
+            continue
+        resp = _post(client, key)
+        assert resp.status_code == 403, (roles, key)
+        refused += 1
+    if roles != ("admin",):
+        assert refused > 0
+
+
+def test_a_callback_request_from_another_site_is_refused(store):
+    client = session_client(store)
+    key = next(k for k in _callbacks() if "shell-alert-count" in k)
+    resp = _post(client, key, origin="http://evil.example")
+    assert resp.status_code == 403
+    assert resp.get_json()["error"]["code"] == "cross_origin"
+
+
+# -- writes: refused with the wrong role, done and audited with the right one ----------
+
+
+def _ack_request(client, alert_id: int, note: str):
+    key = next(k for k in _callbacks() if "alerts-ack-done.data" in k)
+    return _post(
+        client,
+        key,
+        inputs=[
+            [],
+            {"id": "alerts-ack-cancel", "property": "n_clicks", "value": None},
+            {"id": "alerts-ack-confirm", "property": "n_clicks", "value": 1},
+        ],
+        state=[
+            {"id": "alerts-ack-target", "property": "data", "value": alert_id},
+            {"id": "alerts-ack-note", "property": "value", "value": note},
+        ],
+        changed=["alerts-ack-confirm.n_clicks"],
+    )
+
+
+def test_acknowledging_needs_the_duty_officer_role_and_is_audited(store):
+    alert_id = int(alerting.alerts(store).iloc[0]["id"])
+    leader = session_client(store, ("leader",))
+    assert _ack_request(leader, alert_id, "thử").status_code == 403
+    assert alerting.alerts(store).iloc[0]["state"] == "open"
+    refused = audit.entries(store, action="access.denied")
+    assert list(refused[["target", "outcome"]].iloc[0]) == ["alerts.ack", "refused"]
+
+    duty_name = make_user(store, ("duty_officer",), display_name="Trần Thị Bình")
+    duty = _server().test_client()
+    login(duty, duty_name)
+    resp = _ack_request(duty, alert_id, "Đã xử lý")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    a = alerting.alerts(store).iloc[0]
+    assert (a["state"], a["acked_by"], a["ack_note"]) == (
+        "acknowledged",
+        "Trần Thị Bình",
+        "Đã xử lý",
+    )
+    done = audit.entries(store, action="alert.ack")
+    assert list(done[["actor", "target", "outcome"]].iloc[0]) == [
+        duty_name,
+        str(alert_id),
+        "ok",
+    ]
+
+
+def _rule_save(client, rule_id: int):
+    key = next(k for k in _callbacks() if "alerts-rule-done.data" in k)
+    return _post(
+        client,
+        key,
+        inputs=[
+            [],
+            {"id": "alerts-rule-cancel", "property": "n_clicks", "value": None},
+            {"id": "alerts-rule-save", "property": "n_clicks", "value": 1},
+        ],
+        state=[
+            {"id": "alerts-rule-target", "property": "data", "value": rule_id},
+            {"id": "alerts-rule-threshold", "property": "value", "value": None},
+            {"id": "alerts-rule-severity", "property": "value", "value": "critical"},
+            {"id": "alerts-rule-escalate", "property": "value", "value": 30},
+            {"id": "alerts-rule-enabled", "property": "value", "value": True},
+        ],
+        changed=["alerts-rule-save.n_clicks"],
+    )
+
+
+def test_editing_a_rule_needs_the_admin_role_and_is_audited(store):
+    rules = alerting.rules(store)
+    rule_id = int(rules[rules["kind"] == "stale"].iloc[0]["id"])
+    duty = session_client(store, ("duty_officer",))
+    assert _rule_save(duty, rule_id).status_code == 403
+    assert alerting.rules(store).set_index("id").loc[rule_id, "severity"] == "warning"
+    admin = session_client(store, ("admin",))
+    resp = _rule_save(admin, rule_id)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert alerting.rules(store).set_index("id").loc[rule_id, "severity"] == "critical"
+    entry = audit.entries(store, action="rule.update").iloc[0]
+    assert entry["target"] == str(rule_id) and entry["detail"]["severity"] == "critical"
+
+
+def _create_user(client, username: str, roles: list[str]):
+    key = next(k for k in _callbacks() if "admin-new-result.children" in k)
+    return _post(
+        client,
+        key,
+        inputs=[{"id": "admin-new-submit", "property": "n_clicks", "value": 1}],
+        state=[
+            {"id": "admin-new-username", "property": "value", "value": username},
+            {"id": "admin-new-name", "property": "value", "value": "Lê Văn Cường"},
+            {"id": "admin-new-password", "property": "value", "value": PASSWORD},
+            {"id": "admin-new-roles", "property": "value", "value": roles},
+            {"id": "admin-new-domains", "property": "value", "value": []},
+        ],
+        changed=["admin-new-submit.n_clicks"],
+    )
+
+
+def test_only_an_admin_creates_users_and_the_trail_says_who(store):
+    leader = session_client(store, ("leader",))
+    assert _create_user(leader, "intruder", ["admin"]).status_code == 403
+    assert "intruder" not in [u["username"] for u in accounts.users(store)]
+    admin_name = make_user(store, ("admin",))
+    admin = _server().test_client()
+    login(admin, admin_name)
+    assert _create_user(admin, "cuong.le", ["staff"]).status_code == 200
+    user = next(u for u in accounts.users(store) if u["username"] == "cuong.le")
+    assert user["roles"] == ["staff"]
+    entry = audit.entries(store, action="user.create").iloc[0]
+    assert (entry["actor"], entry["target"]) == (admin_name, "cuong.le")
+    # The new account signs in with its password.
+    assert login(_server().test_client(), "cuong.le").status_code == 303
+
+
+def test_a_disabled_user_is_signed_out_at_once(store):
+    name = make_user(store, ("leader",))
+    client = _server().test_client()
+    login(client, name)
+    assert client.get("/").status_code == 200
+    uid = next(u["id"] for u in accounts.users(store) if u["username"] == name)
+    accounts.update_user(store, uid, active=False)
+    assert client.get("/").status_code == 302
+    assert login(_server().test_client(), name).status_code == 401
+
+
+# -- REST API --------------------------------------------------------------------------
+
+
+def test_the_api_needs_a_valid_key_and_a_revoked_key_stops_working(store):
+    client = _server().test_client()
+    assert client.get("/api/v1/sensors").status_code == 401
+    resp = client.get("/api/v1/sensors", headers={"X-API-Key": "ioc_guess"})
+    assert resp.status_code == 401
+    key_id, key = accounts.issue_api_key(store, "scada", ["leader"], "test")
+    assert client.get("/api/v1/sensors", headers={"X-API-Key": key}).status_code == 200
+    accounts.revoke_api_key(store, key_id)
+    assert client.get("/api/v1/sensors", headers={"X-API-Key": key}).status_code == 401
+
+
+def test_api_reads_follow_the_page_rules(store):
+    staff_env = api_client(store, ("staff",), ("environment",))
+    assert staff_env.get("/api/v1/aqi").status_code == 200
+    assert staff_env.get("/api/v1/sensors").status_code == 200
+    staff_econ = api_client(store, ("staff",), ("economy",))
+    assert staff_econ.get("/api/v1/aqi").status_code == 403
+    assert staff_econ.get("/api/v1/sensors").status_code == 403
+    # Alerts: staff read those of their own domains only.
+    assert staff_econ.get("/api/v1/alerts").get_json()["count"] == 0
+    assert staff_env.get("/api/v1/alerts").get_json()["count"] == 1
+
+
+def test_api_acknowledge_needs_a_duty_officer_key_and_is_audited(store):
+    alert_id = int(alerting.alerts(store).iloc[0]["id"])
+    url = f"/api/v1/alerts/{alert_id}/acknowledge"
+    leader = api_client(store, ("leader",))
+    assert leader.post(url, json={"note": "x"}).status_code == 403
+    duty = api_client(store, ("duty_officer",))
+    resp = duty.post(url, json={"note": "từ hệ thống SCADA"})
+    assert resp.status_code == 200, resp.get_json()
+    assert duty.post(url, json={}).status_code == 409  # already acknowledged
+    assert duty.post(url, json={"note": 5}).status_code == 400
+    trail = audit.entries(store, action="alert.ack")
+    assert list(trail["outcome"]) == ["refused", "ok"]  # newest first: the 409
+    assert set(trail["actor"]) == {"key:test"}
+    denied = audit.entries(store, action="access.denied")
+    assert list(denied[["actor", "target"]].iloc[0]) == ["key:test", "alerts.ack"]
+
+
+# -- sessions --------------------------------------------------------------------------
+
+
+def _age_session(engine, **values) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(WebSession).values(**values))
+
+
+def test_a_session_ends_after_the_idle_timeout(store):
+    client = session_client(store, ("leader",))
+    assert client.get("/").status_code == 200
+    long_ago = now_ms() - 31 * 60_000
+    _age_session(store, last_active_ms=long_ago, last_seen_ms=long_ago)
+    resp = client.get("/canh-bao")
+    assert resp.status_code == 302 and "/dang-nhap" in resp.headers["Location"]
+
+
+def test_a_session_ends_at_the_end_of_its_lifetime(store):
+    client = session_client(store, ("duty_officer",))
+    _age_session(store, expires_ms=now_ms() - 1)
+    assert client.get("/").status_code == 302
+
+
+def test_live_panels_keep_a_duty_officers_wall_screen_signed_in_but_not_a_leader(
+    store,
+):
+    """A poll is not a person's action: it keeps only the duty officer's (wall
+    screen) session alive past the idle timeout."""
+    long_ago = now_ms() - 31 * 60_000
+    duty = session_client(store, ("duty_officer",))
+    _age_session(store, last_active_ms=long_ago)
+    assert duty.get("/").status_code == 200
+    with store.begin() as conn:
+        conn.execute(text("DELETE FROM web_sessions"))
+    leader = session_client(store, ("leader",))
+    _age_session(store, last_active_ms=long_ago)
+    assert leader.get("/").status_code == 302
+
+
+def test_sign_out_ends_the_session_and_needs_the_csrf_token(store):
+    client = session_client(store, ("leader",))
+    page = client.get("/_dash-layout").get_data(as_text=True)
+    csrf = re.search(
+        r'"name":\s*"csrf",\s*"type":\s*"hidden",\s*"value":\s*"([^"]+)"', page
+    )
+    csrf = csrf or re.search(r'"value":\s*"([^"]+)"[^{}]*"name":\s*"csrf"', page)
+    assert csrf, "the sign-out form carries the session's CSRF token"
+    assert client.post("/dang-xuat", data={"csrf": "forged"}).status_code == 400
+    assert client.get("/").status_code == 200
+    resp = client.post("/dang-xuat", data={"csrf": csrf.group(1)})
+    assert resp.status_code == 303
+    assert client.get("/").status_code == 302
+    actions = list(audit.entries(store)["action"])
+    assert actions[0] == "logout"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(store):
+    name = make_user(store, ("leader",))
+    resp = login(_server().test_client(), name)
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http here; over HTTPS it is set (auto)
+    https = _server().test_client()
+    form = https.get("/dang-nhap", base_url="https://ioc.local")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.get_data(as_text=True))
+    resp = https.post(
+        "/dang-nhap",
+        base_url="https://ioc.local",
+        data={"username": name, "password": PASSWORD, "csrf": csrf.group(1)},
+    )
+    assert "Secure" in resp.headers["Set-Cookie"]
+
+
+# -- sign-in ------------------------------------------------------------------------
+
+
+def test_sign_in_is_rate_limited_per_user_name(store):
+    name = make_user(store, ("leader",))
+    client = _server().test_client()
+    for _ in range(5):
+        assert login(client, name, "wrong-password!").status_code == 401
+    # Even the right password waits now: the limit does not tell a guess from it.
+    resp = login(client, name)
+    assert resp.status_code == 429
+    assert int(resp.headers["Retry-After"]) > 0
+    assert "Quá nhiều lần đăng nhập sai" in resp.get_data(as_text=True)
+    trail = audit.entries(store, action="login")
+    assert list(trail["outcome"][:6]) == ["refused"] * 6
+    assert trail.iloc[0]["detail"] == {"reason": "rate_limited"}
+    # Another user from the same address is not locked out by it.
+    other = make_user(store, ("leader",))
+    assert login(client, other).status_code == 303
+
+
+def test_sign_in_refuses_a_forged_form_and_an_open_redirect(store):
+    name = make_user(store, ("leader",))
+    client = _server().test_client()
+    resp = client.post(
+        "/dang-nhap", data={"username": name, "password": PASSWORD, "csrf": "x"}
+    )
+    assert resp.status_code == 400
+    resp = login(client, name, next_path="//evil.example/phish")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/"
+
+
+def test_no_account_has_a_built_in_password(store):
+    assert accounts.verify_password(store, "admin", "admin") is None
+    assert accounts.verify_password(store, "admin", "") is None
+
+
+# -- audit trail -----------------------------------------------------------------------
+
+
+def test_the_audit_trail_cannot_be_edited_or_deleted(store):
+    entry = audit.record(store, "x", "test.write", "t")
+    for sql in (
+        "UPDATE audit_log SET actor = 'someone else' WHERE id = :id",
+        "DELETE FROM audit_log WHERE id = :id",
+    ):
+        with pytest.raises(Exception, match="append-only"):
+            with store.begin() as conn:
+                conn.execute(text(sql), {"id": entry})
+    assert audit.entries(store).iloc[0]["actor"] == "x"
+
+
+# -- headers ---------------------------------------------------------------------------
+
+
+def test_every_answer_carries_the_security_headers(store):
+    client = session_client(store, ("leader",))
+    for path in ("/", "/dang-nhap", "/api/v1/sensors", "/assets/ioc.css"):
+        h = client.get(path).headers
+        csp = h["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        script = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+        assert "unsafe-inline" not in script and "unsafe-eval" not in script
+        assert "sha256-" in script  # Dash's own inline scripts, by hash
+        assert h["X-Frame-Options"] == "DENY"
+        assert h["X-Content-Type-Options"] == "nosniff"
+        assert h["Referrer-Policy"] == "same-origin"
+
+
+def test_a_broken_callback_request_gets_no_traceback(store):
+    client = session_client(store, ("leader",))
+    key = next(k for k in _callbacks() if "shell-alert-count" in k)
+    resp = _post(client, key, inputs=[{"nonsense": True}])
+    assert resp.status_code in (400, 500)
+    body = resp.get_data(as_text=True)
+    assert "Traceback" not in body and 'File "' not in body
