@@ -42,7 +42,13 @@ import callbacks  # noqa: E402,F401 - registers every callback once
 from security import web as security_web  # noqa: E402
 
 server._ioc_dash = app  # the CSP header reads Dash's inline-script hashes
-security_web.install(app, security_web.settings_from(config.load()))
+_cfg = config.load()
+security_web.install(app, security_web.settings_from(_cfg))
+if _cfg.trusted_proxies:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    n = _cfg.trusted_proxies
+    server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
 @server.route("/vendor/<path:filename>")

@@ -180,6 +180,12 @@ SETTINGS: tuple[Setting, ...] = (
         "HTTPS), 1 or 0",
     ),
     Setting(
+        "IOC_TRUSTED_PROXIES",
+        "0",
+        "Reverse proxies (nginx) in front of the web app whose X-Forwarded-For/"
+        "-Proto to trust, for client addresses in the audit trail and Secure cookies",
+    ),
+    Setting(
         "IOC_LOGIN_MAX_FAILURES",
         "5",
         "Failed sign-ins per user name in 15 minutes before it is refused for "
@@ -244,6 +250,7 @@ class Config:
     session_hours: int = 12
     cookie_secure: str = "auto"
     login_max_failures: int = 5
+    trusted_proxies: int = 0
     mqtt_anonymous: bool = False
     mqtt_password_file: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -322,6 +329,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         session_hours=int(_get(env, "IOC_SESSION_HOURS")),
         cookie_secure=_get(env, "IOC_COOKIE_SECURE").strip().lower(),
         login_max_failures=int(_get(env, "IOC_LOGIN_MAX_FAILURES")),
+        trusted_proxies=int(_get(env, "IOC_TRUSTED_PROXIES")),
         mqtt_anonymous=_bool(_get(env, "IOC_MQTT_ANONYMOUS")),
         mqtt_password_file=_get(env, "IOC_MQTT_PASSWORD_FILE").strip(),
     )

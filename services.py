@@ -127,6 +127,14 @@ class Services:
     publisher_client: Any = None
     threads: list[threading.Thread] = field(default_factory=list)
 
+    @property
+    def mqtt_url(self) -> str:
+        """The broker URL of this process's own clients: the embedded broker's, with
+        its per-start credentials, or IOC_MQTT_URL."""
+        if self.broker is not None:
+            return self.broker.url
+        return self.cfg.effective_mqtt_url
+
     def start(self) -> Services:
         cfg = self.cfg
         self.engine = make_engine(cfg.database_url)
@@ -142,12 +150,17 @@ class Services:
 
         needs_broker = cfg.runs("ingest") or (cfg.role == "all" and cfg.simulate)
         if cfg.embedded_broker and needs_broker:
-            self.broker = EmbeddedBroker("127.0.0.1", cfg.mqtt_embedded_port).start()
+            self.broker = EmbeddedBroker(
+                "127.0.0.1",
+                cfg.mqtt_embedded_port,
+                allow_anonymous=cfg.mqtt_anonymous,
+                password_file=cfg.mqtt_password_file,
+            ).start()
         if cfg.runs("ingest"):
             self.ingest = MqttIngest(
                 self.engine,
                 IngestSettings(
-                    url=cfg.effective_mqtt_url,
+                    url=self.mqtt_url,
                     client_id=cfg.mqtt_client_id,
                     topic=cfg.mqtt_topic,
                     protocol=cfg.mqtt_protocol,
@@ -194,7 +207,7 @@ class Services:
             )
             t.start()
         fleet = SensorFleet(specs, seed=cfg.sim_seed, rate=cfg.sim_rate)
-        self.publisher_client = connect_client(cfg.effective_mqtt_url, "ioc-simulator")
+        self.publisher_client = connect_client(self.mqtt_url, "ioc-simulator")
         publisher = SensorPublisher(fleet, self.publisher_client, self.publisher_stop)
         t = threading.Thread(target=publisher.run, name="sensor-simulator", daemon=True)
         t.start()

@@ -118,8 +118,8 @@ def record(
 
 
 def client_ip() -> str:
-    # Behind a proxy, wrap the server in werkzeug's ProxyFix (README) so that
-    # remote_addr is the client's address; X-Forwarded-For is never trusted here.
+    # Behind a proxy, IOC_TRUSTED_PROXIES wraps the server in werkzeug's ProxyFix so
+    # that remote_addr is the client's address; X-Forwarded-For is never read here.
     return (request.remote_addr or "") if _has_request() else ""
 
 

@@ -255,6 +255,8 @@ def live_ingest(engine, broker_url, tmp_path):
     wait_for(ing.subscribed.is_set, message="ingest subscription")
     addr = parse_broker_url(broker_url)
     pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4()}")
+    if addr.username:  # the embedded broker refuses anonymous clients
+        pub.username_pw_set(addr.username, addr.password)
     pub.connect(addr.host, addr.port)
     pub.loop_start()
     yield engine, pub, ing

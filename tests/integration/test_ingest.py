@@ -61,6 +61,8 @@ def publisher(broker_url):
     client = mqtt.Client(
         mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}"
     )
+    if addr.username:  # the embedded broker refuses anonymous clients
+        client.username_pw_set(addr.username, addr.password)
     client.connect(addr.host, addr.port)
     client.loop_start()
 
