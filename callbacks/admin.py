@@ -3,6 +3,7 @@ the server (require) and lands in the audit trail (record)."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import dash_bootstrap_components as dbc
@@ -11,7 +12,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components.tables import table
-from i18n import fmt_datetime, t
+from i18n import T, fmt_datetime, t
 from layouts._shell import current_lang
 from layouts.admin import RANGES, Ids
 from security.web import record, require
@@ -298,6 +299,21 @@ def issue_or_revoke_key(
     return shown, "success", True, now_ms()
 
 
+def _bad_audit_filters(action: object, actor: object) -> list[str]:
+    """The audit filters that cannot name an action or an actor (not text, too long,
+    control characters, which PostgreSQL refuses in a parameter), as 'key=value'."""
+    return [
+        f"{key}={str(value)[:40]}"
+        for key, value in (("action", action), ("actor", actor))
+        if value is not None
+        and not (
+            isinstance(value, str)
+            and len(value) <= 64
+            and not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
+        )
+    ]
+
+
 def _audit_frame(action: str | None, actor: str | None, rng: str | None):
     span = RANGE_MS.get(rng or "7d")
     return audit.entries(
@@ -329,15 +345,22 @@ def audit_table(
     lang = current_lang()
     if rng not in RANGES:
         rng = "7d"
+    bad = _bad_audit_filters(action, actor)
+    if bad:
+        msg = t("filter.invalid", lang, values=", ".join(bad))
+        return html.P(msg, className="p-3 mb-0"), no_update
     df = _audit_frame(action, actor, rng)
-    options = [{"label": a, "value": a} for a in audit.actions(get_engine())]
+    options = [
+        {"label": action_label(a, lang), "value": a}
+        for a in audit.actions(get_engine())
+    ]
     if df.empty:
         return html.P(t("common.no_data", lang), className="p-3 mb-0"), options
     rows = [
         [
             fmt_datetime(int(r.at_ms), lang, seconds=True),
             r.actor,
-            r.action,
+            action_label(r.action, lang),
             r.target,
             _detail(r.detail),
             r.ip,
@@ -370,10 +393,18 @@ def csv_safe(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def action_label(action: str, lang: str) -> str:
+    key = f"audit.action.{action}"
+    return t(key, lang) if key in T else action
+
+
 def _detail(detail: object) -> str:
     if not isinstance(detail, dict) or not detail:
         return ""
-    return "; ".join(f"{k}={v}" for k, v in detail.items())[:300]
+    return "; ".join(
+        f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+        for k, v in detail.items()
+    )[:300]
 
 
 @callback(
@@ -388,6 +419,8 @@ def export_audit(
     _n: int | None, action: str | None, actor: str | None, rng: str | None
 ) -> dict:
     require("audit.read")
+    if _bad_audit_filters(action, actor):
+        raise PreventUpdate
     df = _audit_frame(action, actor, rng if rng in RANGES else "7d")
     out = df.assign(
         at=pd.to_datetime(df["at_ms"], unit="ms", utc=True).dt.strftime(

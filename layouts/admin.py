@@ -328,11 +328,18 @@ def layout(**_kwargs: object) -> html.Div:
             dcc.Interval(id=Ids.INTERVAL, interval=15000),
             dbc.Tabs(
                 [
-                    dbc.Tab(_users_tab(lang), label=t("admin.users", lang)),
-                    dbc.Tab(_keys_tab(lang), label=t("admin.keys", lang)),
-                    dbc.Tab(_audit_tab(lang), label=t("admin.audit", lang)),
+                    dbc.Tab(
+                        _users_tab(lang), label=t("admin.users", lang), tab_id="users"
+                    ),
+                    dbc.Tab(
+                        _keys_tab(lang), label=t("admin.keys", lang), tab_id="keys"
+                    ),
+                    dbc.Tab(
+                        _audit_tab(lang), label=t("admin.audit", lang), tab_id="audit"
+                    ),
                 ],
                 id=Ids.TABS,
+                active_tab="users",
                 className="mb-3",
             ),
         ]

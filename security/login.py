@@ -164,9 +164,11 @@ def login_submit() -> Response:
     accounts.record_attempt(engine, username, ip, who is not None)
     if who is None:
         web.record("login", username, {"reason": "bad_credentials"}, "refused")
+        # 200, not 401: the form is shown again with the message (a 401 needs an
+        # HTTP authentication scheme, and browsers log it as a failed resource).
         return _render(
             lang,
-            status=401,
+            status=200,
             message=t("login.failed", lang),
             username=username,
             next_path=next_path,
