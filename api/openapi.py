@@ -241,6 +241,50 @@ OPENAPI: dict = {
                 },
             }
         },
+        "/api/v1/alerts/{alert_id}/acknowledge": {
+            "post": {
+                "summary": "Acknowledge an alert as the key's holder",
+                "description": "Needs a key with the duty_officer role; recorded in "
+                "the audit trail.",
+                "parameters": [
+                    {
+                        "name": "alert_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "note": {"type": "string", "maxLength": 1000}
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _resp(
+                        "Acknowledged",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "acknowledged_by": {"type": "string"},
+                            },
+                        },
+                    ),
+                    "400": _resp("Bad body", _ERROR),
+                    "403": _resp("The key's roles may not acknowledge", _ERROR),
+                    "404": _resp("No such alert (for this key)", _ERROR),
+                    "409": _resp("Already acknowledged", _ERROR),
+                },
+            }
+        },
         "/api/v1/aqi": {
             "get": {
                 "summary": "Hourly and daily AQI (VN_AQI and US EPA) of every air "
@@ -293,7 +337,17 @@ OPENAPI: dict = {
             }
         },
     },
+    "security": [{"apiKey": []}],
     "components": {
+        "securitySchemes": {
+            "apiKey": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-API-Key",
+                "description": "Issued and revoked by an admin on /he-thong; "
+                "401 without a valid key, 403 when its roles may not read the data",
+            }
+        },
         "schemas": {
             "Sensor": {
                 "type": "object",
@@ -370,6 +424,6 @@ OPENAPI: dict = {
                     }
                 },
             },
-        }
+        },
     },
 }
