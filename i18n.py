@@ -270,6 +270,26 @@ T: dict[str, dict[str, str]] = {
         "en": "Your account may not see this page.",
     },
     "shell.user": {"vi": "Tài khoản", "en": "Account"},
+    "password.title": {"vi": "Đổi mật khẩu", "en": "Change password"},
+    "password.current": {"vi": "Mật khẩu hiện tại", "en": "Current password"},
+    "password.new": {
+        "vi": "Mật khẩu mới (ít nhất 10 ký tự)",
+        "en": "New password (10+ characters)",
+    },
+    "password.again": {"vi": "Nhập lại mật khẩu mới", "en": "New password again"},
+    "password.wrong": {
+        "vi": "Mật khẩu hiện tại không đúng.",
+        "en": "The current password is wrong.",
+    },
+    "password.mismatch": {
+        "vi": "Hai lần nhập mật khẩu mới không khớp.",
+        "en": "The two new passwords differ.",
+    },
+    "password.changed": {
+        "vi": "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+        "en": "Password changed. Your other sessions have ended.",
+    },
+    "audit.action.user.password": {"vi": "Đổi mật khẩu", "en": "Password changed"},
     "shell.logout": {"vi": "Đăng xuất", "en": "Sign out"},
     "shell.session_ended": {
         "vi": "Phiên làm việc đã hết hạn, đang chuyển tới trang đăng nhập…",

@@ -11,7 +11,7 @@ from flask import has_request_context, request
 
 from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
 from security import policy
-from security.web import LOGOUT_PATH, current
+from security.web import LOGOUT_PATH, PASSWORD_PATH, current
 
 GROUPS = ("overview", "domains", "watch", "operate", "system")
 # Pages pinned to the top bar on wide screens (the menu has them all).
@@ -167,6 +167,12 @@ def user_menu(lang: str) -> dbc.DropdownMenu | html.Span:
             dbc.DropdownMenuItem(who.display_name, header=True),
             dbc.DropdownMenuItem(roles, disabled=True, className="small"),
             dbc.DropdownMenuItem(divider=True),
+            dbc.DropdownMenuItem(
+                [html.I(className="bi bi-key me-2"), t("password.title", lang)],
+                href=PASSWORD_PATH,
+                external_link=True,
+                className="ioc-touch",
+            ),
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf", value=g.get("csrf", "")),

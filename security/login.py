@@ -36,7 +36,24 @@ _PAGE = """<!doctype html>
     {% if message %}
     <div class="alert alert-{{ level }}" role="alert">{{ message }}</div>
     {% endif %}
-    {% if form %}
+    {% if change %}
+    <form method="post" action="{{ action }}">
+      <input type="hidden" name="csrf" value="{{ csrf }}">
+      <label class="form-label" for="current">{{ t_current }}</label>
+      <input class="form-control form-control-lg mb-3" id="current" name="current"
+             type="password" maxlength="256" autocomplete="current-password" required>
+      <label class="form-label" for="new">{{ t_new }}</label>
+      <input class="form-control form-control-lg mb-3" id="new" name="new"
+             type="password" minlength="10" maxlength="256"
+             autocomplete="new-password" required>
+      <label class="form-label" for="again">{{ t_again }}</label>
+      <input class="form-control form-control-lg mb-4" id="again" name="again"
+             type="password" minlength="10" maxlength="256"
+             autocomplete="new-password" required>
+      <button class="btn btn-primary btn-lg w-100" type="submit">{{ t_save }}</button>
+    </form>
+    <p class="mt-3 mb-0"><a href="/">{{ t_home }}</a></p>
+    {% elif form %}
     <form method="post" action="{{ action }}" autocomplete="on">
       <input type="hidden" name="csrf" value="{{ csrf }}">
       <input type="hidden" name="next" value="{{ next }}">
@@ -83,8 +100,11 @@ def _render(
     username: str = "",
     next_path: str = "/",
     title_key: str = "login.title",
+    change: bool = False,
 ) -> Response:
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    if change:
+        csrf = g.get("csrf", "")
     other = "en" if lang == "vi" else "vi"
     html = render_template_string(
         _PAGE,
@@ -95,7 +115,12 @@ def _render(
         message=message,
         level=level,
         form=form,
-        action=web.LOGIN_PATH,
+        action=web.PASSWORD_PATH if change else web.LOGIN_PATH,
+        change=change,
+        t_current=t("password.current", lang),
+        t_new=t("password.new", lang),
+        t_again=t("password.again", lang),
+        t_save=t("common.save", lang),
         csrf=csrf,
         next=next_path,
         username=username,
@@ -205,6 +230,63 @@ def logout() -> Response:
     web.record("logout", g.principal.name if g.get("principal") else "")
     resp = redirect(f"{web.LOGIN_PATH}?bye=1", code=303)
     resp.delete_cookie(web.COOKIE)
+    return resp
+
+
+@bp.get(web.PASSWORD_PATH)
+def password_form() -> Response:
+    return _render(_lang(), change=True, title_key="password.title")
+
+
+@bp.post(web.PASSWORD_PATH)
+def password_change() -> Response:
+    """A signed-in user changes their own password: the current one, the new one
+    twice, the session's CSRF token. Their other sessions end; this one goes on."""
+    lang = _lang()
+    who = g.get("principal")
+    sent, kept = request.form.get("csrf", ""), g.get("csrf") or ""
+    if who is None or who.kind != "user":
+        return Response("403", status=403, mimetype="text/plain")
+    if not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+        return _render(lang, status=400, message=t("login.csrf", lang), change=True)
+    new = request.form.get("new") or ""
+    engine = get_engine()
+    if (
+        accounts.verify_password(engine, who.name, request.form.get("current") or "")
+        is None
+    ):
+        web.record("user.password", who.name, {"reason": "bad_current"}, "refused")
+        return _render(lang, message=t("password.wrong", lang), change=True)
+    if new != (request.form.get("again") or ""):
+        return _render(lang, message=t("password.mismatch", lang), change=True)
+    try:
+        accounts.update_user(engine, who.id, password=new)
+    except accounts.AccountError as exc:
+        return _render(lang, message=t(exc.key, lang), change=True)
+    web.record("user.password", who.name)
+    # update_user ended every session of the user; this browser signs in afresh.
+    token, _csrf = accounts.start_session(
+        engine,
+        who.id,
+        web.settings().lifetime_s,
+        ip=web.client_ip(),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    resp = _render(
+        lang,
+        message=t("password.changed", lang),
+        level="success",
+        form=False,
+        title_key="password.title",
+    )
+    resp.set_cookie(
+        web.COOKIE,
+        token,
+        httponly=True,
+        samesite="Lax",
+        secure=web.cookie_secure(),
+        max_age=web.settings().lifetime_s,
+    )
     return resp
 
 

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 COOKIE = "ioc_session"
 LOGIN_PATH = "/dang-nhap"
 LOGOUT_PATH = "/dang-xuat"
+PASSWORD_PATH = "/doi-mat-khau"
 PUBLIC_PREFIXES = (
     "/assets/",
     "/vendor/",
@@ -207,8 +208,12 @@ def _is_active() -> bool:
     """A person's own action, as opposed to a live panel's timer."""
     if request.path != "/_dash-update-component":
         return True
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return True  # not a Dash request at all: _check_callback refuses it
     changed = body.get("changedPropIds") or []
+    if not isinstance(changed, list):
+        return True
     return not changed or not all(str(c).endswith(".n_intervals") for c in changed)
 
 
@@ -238,7 +243,7 @@ def _check_request() -> Response | None:
     g.csrf = info.csrf
     if path == "/_dash-update-component":
         return _check_callback()
-    if path == LOGOUT_PATH or path.startswith("/_dash"):
+    if path in (LOGOUT_PATH, PASSWORD_PATH) or path.startswith("/_dash"):
         return None
     rule = policy.page_rule(path)
     if rule is not None and not policy.can_view(info.principal, path):

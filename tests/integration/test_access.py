@@ -517,3 +517,36 @@ def test_a_broken_callback_request_gets_no_traceback(store):
     assert resp.status_code in (400, 500)
     body = resp.get_data(as_text=True)
     assert "Traceback" not in body and 'File "' not in body
+
+
+def test_a_user_changes_their_own_password_and_other_sessions_end(store):
+    name = make_user(store, ("staff",), ("environment",))
+    here, elsewhere = _server().test_client(), _server().test_client()
+    login(here, name)
+    login(elsewhere, name)
+    form = here.get("/doi-mat-khau").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    new = "một-mật-khẩu-mới-2026"
+    wrong = here.post(
+        "/doi-mat-khau",
+        data={"csrf": csrf, "current": "nope", "new": new, "again": new},
+    )
+    assert "không đúng" in wrong.get_data(as_text=True)
+    forged = here.post(
+        "/doi-mat-khau",
+        data={"csrf": "forged", "current": PASSWORD, "new": new, "again": new},
+    )
+    assert forged.status_code == 400
+    done = here.post(
+        "/doi-mat-khau",
+        data={"csrf": csrf, "current": PASSWORD, "new": new, "again": new},
+    )
+    assert "Đã đổi mật khẩu" in done.get_data(as_text=True)
+    assert here.get("/moi-truong").status_code == 200  # this browser goes on
+    assert elsewhere.get("/moi-truong").status_code == 302  # the other one is out
+    assert accounts.verify_password(store, name, new) is not None
+    assert accounts.verify_password(store, name, PASSWORD) is None
+    trail = audit.entries(store, action="user.password")
+    assert list(trail["outcome"]) == ["ok", "refused"]
+    anonymous = _server().test_client()
+    assert anonymous.get("/doi-mat-khau").status_code == 302
