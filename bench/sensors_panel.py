@@ -13,7 +13,9 @@ live system does (each sensor every 10 s: a tenth of them per second):
 - old table: the page before this one: every second, every sensor rebuilt into an HTML
   table (same queries, components.tables), timed in process with its JSON encoding.
 
-Prints median and p95 server time and the bytes of each JSON answer.
+Prints median and p95 server time and the bytes of each JSON answer. Registered with
+the runner as "sensors panel" (``python -m bench --only "sensors panel"``): the tick's
+median against the full grid's, in the same run.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 import plotly  # noqa: E402
 
+from bench.results import Result  # noqa: E402
+from bench.runner import benchmark  # noqa: E402
 from store import migrate, queries, runtime, writes  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.writes import Row, now_ms  # noqa: E402
@@ -147,11 +151,32 @@ def summary(name: str, times: list[float], sizes: list[int]) -> None:
     )
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sensors", type=int, default=500)
-    ap.add_argument("--calls", type=int, default=200)
-    args = ap.parse_args()
+def _sign_in(engine, client) -> None:  # noqa: ANN001
+    """A duty officer signed in through the real form (pages need a session)."""
+    import re
+
+    from store import accounts
+
+    password = "bench-password-0123"
+    accounts.create_user(engine, "bench", password, ("duty_officer",), "Bench", ())
+    form = client.get("/dang-nhap").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    if csrf is None:
+        raise RuntimeError("no CSRF token on the sign-in form")
+    base = "http://localhost"
+    resp = client.post(
+        "/dang-nhap",
+        data={"username": "bench", "password": password, "csrf": csrf.group(1)}
+        | {"next": "/"},
+        headers={"Origin": base, "Referer": f"{base}/dang-nhap"},
+    )
+    if resp.status_code != 303:
+        raise RuntimeError(f"sign-in failed: {resp.status_code}")
+
+
+def measure(n_sensors: int, calls: int) -> dict[str, list]:
+    """Server times (s) and answer sizes (B) of each way, and rows changed per tick."""
+    args = argparse.Namespace(sensors=n_sensors, calls=calls)
     tmp = tempfile.mkdtemp(prefix="ioc-bench-")
     engine = make_engine(f"sqlite:///{tmp}/bench.db")
     migrate.upgrade(engine)
@@ -159,13 +184,15 @@ def main() -> int:
     ids = fill(engine, args.sensors)
     print(
         f"{args.sensors} sensors x {len(METRICS)} metrics, 1 h of minute readings: "
-        f"filled in {time.perf_counter() - t0:.1f} s ({tmp})"
+        f"filled in {time.perf_counter() - t0:.1f} s ({tmp})",
+        file=sys.stderr,
     )
     runtime.set_engine(engine)
     from app import app
     from layouts.sensors import Ids
 
     client = app.server.test_client()
+    _sign_in(engine, client)
     client.get("/cam-bien")  # page registry and layout ready
     rng = random.Random(2)
     filters = [
@@ -238,15 +265,66 @@ def main() -> int:
         old_t.append(time.perf_counter() - t1)
         old_b.append(len(body))
 
+    runtime.set_engine(None)
+    engine.dispose()
+    return {
+        "tick": [tick_t, tick_b],
+        "full grid": [full_t, full_b],
+        "old table": [old_t, old_b],
+        "changed": changed,
+    }
+
+
+@benchmark("sensors panel", order=20)
+def run(quick: bool = False) -> list[Result]:
+    sensors, calls = (100, 20) if quick else (500, 200)
+    m = measure(sensors, calls)
+    med = {k: statistics.median(m[k][0]) * 1000 for k in ("tick", "full grid")}
+    size = {k: statistics.median(m[k][1]) for k in ("tick", "full grid")}
+    old = statistics.median(m["old table"][0]) * 1000
+    where = f"{sensors} sensors, {calls} calls each, {VISIBLE} rows on screen"
+    return [
+        Result(
+            "sensors panel: 1-s tick, server time (median)",
+            med["tick"],
+            "ms",
+            baseline=med["full grid"],
+            baseline_name="full grid rebuild",
+            note=f"{where}; rows changed per tick: median "
+            f"{statistics.median(m['changed']):.0f}",
+        ),
+        Result(
+            "sensors panel: 1-s tick, answer size (median)",
+            size["tick"],
+            "B",
+            baseline=size["full grid"],
+            baseline_name="full grid rebuild",
+        ),
+        Result(
+            "sensors panel: old HTML table refresh (median)",
+            old,
+            "ms",
+            baseline=med["tick"],
+            baseline_name="1-s tick",
+            note="the page before the grid, timed in process with its JSON encoding",
+        ),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sensors", type=int, default=500)
+    ap.add_argument("--calls", type=int, default=200)
+    args = ap.parse_args()
+    m = measure(args.sensors, args.calls)
+    changed = m["changed"]
     print(
         f"{args.calls} calls each; {VISIBLE} rows on screen; "
         f"rows changed per tick: median {statistics.median(changed):.0f}, "
         f"max {max(changed)}"
     )
-    summary("tick", tick_t, tick_b)
-    summary("full grid", full_t, full_b)
-    summary("old table", old_t, old_b)
-    runtime.set_engine(None)
+    for name in ("tick", "full grid", "old table"):
+        summary(name, *m[name])
     return 0
 
 

@@ -7,7 +7,8 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Table, bindparam, case, update
+from sqlalchemy import Engine, Table, bindparam, case, text, update
+from sqlalchemy.engine import Connection
 
 from store import rollups
 from store.schema import (
@@ -81,17 +82,7 @@ def write_batch(
             unique: dict[tuple[str, str, int], float] = {}
             for r in rows:
                 unique.setdefault((r.sensor_id, r.metric, r.ts_ms), r.value)
-            params = [
-                {"sensor_id": k[0], "metric": k[1], "ts": k[2], "value": v}
-                for k, v in unique.items()
-            ]
-            t = Reading.__table__
-            stmt = (
-                insert_for(conn, t)
-                .on_conflict_do_nothing()
-                .returning(t.c.sensor_id, t.c.metric, t.c.ts, t.c.value)
-            )
-            inserted = [tuple(x) for x in conn.execute(stmt, params)]
+            inserted = _insert_readings(conn, unique)
             if inserted:
                 for size in rollups.ROLLUPS:
                     rollups.merge(conn, size, rollups.deltas(inserted, size))
@@ -112,26 +103,84 @@ def write_batch(
     return BatchResult(len(inserted), len(rows) - len(inserted), len(dead))
 
 
+_PG_INSERT_READINGS = text(
+    "INSERT INTO readings (sensor_id, metric, ts, value) "
+    "SELECT * FROM unnest(CAST(:sensor_id AS text[]), CAST(:metric AS text[]), "
+    "CAST(:ts AS bigint[]), CAST(:value AS double precision[])) "
+    "ON CONFLICT DO NOTHING RETURNING sensor_id, metric, ts, value"
+)
+
+# Upserted in key order, so concurrent ingest processes take row locks in one order.
+_PG_MERGE_LATEST = text(
+    "INSERT INTO latest_values AS l (sensor_id, metric, ts, value) "
+    "SELECT * FROM unnest(CAST(:sensor_id AS text[]), CAST(:metric AS text[]), "
+    "CAST(:ts AS bigint[]), CAST(:value AS double precision[])) ORDER BY 1, 2 "
+    "ON CONFLICT (sensor_id, metric) DO UPDATE SET ts = excluded.ts, "
+    "value = excluded.value WHERE excluded.ts > l.ts"
+)
+
+
+def _insert_readings(
+    conn: Connection, unique: dict[tuple[str, str, int], float]
+) -> list[tuple[str, str, int, float]]:
+    """Insert-or-ignore ``{(sensor, metric, ts): value}``; return the rows inserted."""
+    if conn.dialect.name == "postgresql":
+        # One statement with four array parameters: SQLAlchemy's executemany renders
+        # 1,000-row VALUES lists with RETURNING and took ~5x longer per batch
+        # (bench/ingest.py, notes in bench/RESULTS.md).
+        keys = list(unique)
+        params = {
+            "sensor_id": [k[0] for k in keys],
+            "metric": [k[1] for k in keys],
+            "ts": [k[2] for k in keys],
+            "value": [float(v) for v in unique.values()],
+        }
+        return [tuple(x) for x in conn.execute(_PG_INSERT_READINGS, params)]
+    t = Reading.__table__
+    stmt = (
+        insert_for(conn, t)
+        .on_conflict_do_nothing()
+        .returning(t.c.sensor_id, t.c.metric, t.c.ts, t.c.value)
+    )
+    params = [
+        {"sensor_id": k[0], "metric": k[1], "ts": k[2], "value": v}
+        for k, v in unique.items()
+    ]
+    return [tuple(x) for x in conn.execute(stmt, params)]
+
+
 def _merge_latest(conn, inserted: Iterable[tuple[str, str, int, float]]) -> None:  # noqa: ANN001
     newest: dict[tuple[str, str], tuple[int, float]] = {}
     for sensor_id, metric, ts, value in inserted:
         cur = newest.get((sensor_id, metric))
         if cur is None or ts > cur[0]:
             newest[(sensor_id, metric)] = (ts, value)
-    t = LatestValue.__table__
-    stmt = insert_for(conn, t)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[t.c.sensor_id, t.c.metric],
-        set_={"ts": stmt.excluded.ts, "value": stmt.excluded.value},
-        where=stmt.excluded.ts > t.c.ts,
-    )
-    conn.execute(
-        stmt,
-        [
-            {"sensor_id": k[0], "metric": k[1], "ts": v[0], "value": v[1]}
-            for k, v in sorted(newest.items())
-        ],
-    )
+    if conn.dialect.name == "postgresql":
+        keys = list(newest)
+        conn.execute(
+            _PG_MERGE_LATEST,
+            {
+                "sensor_id": [k[0] for k in keys],
+                "metric": [k[1] for k in keys],
+                "ts": [v[0] for v in newest.values()],
+                "value": [float(v[1]) for v in newest.values()],
+            },
+        )
+    else:
+        t = LatestValue.__table__
+        stmt = insert_for(conn, t)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.c.sensor_id, t.c.metric],
+            set_={"ts": stmt.excluded.ts, "value": stmt.excluded.value},
+            where=stmt.excluded.ts > t.c.ts,
+        )
+        conn.execute(
+            stmt,
+            [
+                {"sensor_id": k[0], "metric": k[1], "ts": v[0], "value": v[1]}
+                for k, v in sorted(newest.items())
+            ],
+        )
     seen: dict[str, int] = {}
     for (sensor_id, _metric), (ts, _v) in newest.items():
         seen[sensor_id] = max(ts, seen.get(sensor_id, ts))
