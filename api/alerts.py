@@ -6,7 +6,7 @@ import math
 
 from flask import Response, jsonify, request
 
-from api.params import ParamError, parse_choice
+from api.params import ParamError, parse_choice, parse_code, parse_text
 from api.v1 import bp, error, iso
 from i18n import t
 from security import policy, web
@@ -67,7 +67,7 @@ def alerts() -> Response:
     state = parse_choice("state", args.get("state"), set(alerting.STATES))
     severity = parse_choice("severity", args.get("severity"), set(alerting.SEVERITIES))
     domain = parse_choice("domain", args.get("domain"), set(alerting.DOMAINS))
-    district = parse_choice("district", args.get("district"), max_len=64)
+    district = parse_code("district", args.get("district"))
     domains = policy.visible_domains(web.current())
     df = alerting.alerts(
         get_engine(),
@@ -98,7 +98,7 @@ def acknowledge(alert_id: int) -> Response:
         body = {}
     if not isinstance(body, dict) or not isinstance(body.get("note", ""), str):
         raise ParamError("note", "a JSON object with a text 'note' is expected")
-    note = body.get("note", "")
+    note = parse_text("note", body.get("note", ""), alerting.MAX_NOTE)
     visible = policy.visible_domains(who)
     found = alerting.alerts(get_engine(), alert_id=alert_id, domains=visible)
     if found.empty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from api.params import ParamError, parse_time
+from api.params import parse_id, parse_time
 from api.v1 import bp, error, iso
 from store import air
 from store.runtime import get_engine
@@ -42,8 +42,7 @@ def aqi_all() -> Response:
 
 @bp.get("/aqi/<station_id>")
 def aqi_station(station_id: str) -> Response:
-    if len(station_id) > 128:
-        raise ParamError("station_id", "longer than 128 characters")
+    parse_id("station_id", station_id)
     at = _at()
     station = air.station_aqi(get_engine(), station_id, at_ms=at)
     if station is None:

@@ -9,6 +9,11 @@ from datetime import datetime
 
 STEP_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _STEP_RE = re.compile(r"^(\d{1,7})([smhd]?)$")
+# Kinds and area codes are slugs (profiles/*.json): anything else names nothing.
+_CODE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# The ingest's rule for a sensor id (datasources/payloads.py): no control characters,
+# which PostgreSQL also refuses in a text parameter (NUL).
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MIN_MS = 946_684_800_000  # 2000-01-01
 MAX_MS = 4_102_444_800_000  # 2100-01-01
 
@@ -73,4 +78,36 @@ def parse_choice(
         raise ParamError(name, f"longer than {max_len} characters")
     if allowed is not None and value not in allowed:
         raise ParamError(name, f"must be one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def parse_code(name: str, value: str | None) -> str | None:
+    """A kind or area code: lower-case letters, digits, '.', '_' or '-', at most 64
+    characters; anything else is refused rather than looked up."""
+    if value is None or value == "":
+        return None
+    if not _CODE_RE.fullmatch(value):
+        raise ParamError(
+            name, "must be a code of lower-case letters, digits, '.', '_' or '-'"
+        )
+    return value
+
+
+def parse_id(name: str, value: str, max_len: int = 128) -> str:
+    """A sensor or station id from a path: at most ``max_len`` characters and no
+    control characters."""
+    if len(value) > max_len:
+        raise ParamError(name, f"longer than {max_len} characters")
+    if _CONTROL_RE.search(value):
+        raise ParamError(name, "contains control characters")
+    return value
+
+
+def parse_text(name: str, value: str, max_len: int) -> str:
+    """Free text from a client (a note): at most ``max_len`` characters, no control
+    characters but line breaks and tabs."""
+    if len(value) > max_len:
+        raise ParamError(name, f"longer than {max_len} characters")
+    if _CONTROL_RE.search(value.replace("\n", "").replace("\r", "").replace("\t", "")):
+        raise ParamError(name, "contains control characters")
     return value

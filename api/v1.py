@@ -9,7 +9,14 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from api.openapi import OPENAPI
-from api.params import ParamError, parse_choice, parse_step, parse_time
+from api.params import (
+    ParamError,
+    parse_choice,
+    parse_code,
+    parse_id,
+    parse_step,
+    parse_time,
+)
 from store import queries
 from store.metrics import METRICS
 from store.runtime import get_engine
@@ -55,6 +62,15 @@ def _http_error(exc: HTTPException) -> Response:
     )
 
 
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def _no_route(exc: HTTPException) -> Response | HTTPException:
+    # Routing fails before a blueprint is chosen: answer JSON under /api/ anyway.
+    if request.path.startswith("/api/"):
+        return _http_error(exc)
+    return exc
+
+
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
     # Logged with its traceback here; the client gets a message, never the traceback.
@@ -85,9 +101,9 @@ def _sensor_json(row: dict) -> dict:
 
 @bp.get("/sensors")
 def sensors() -> Response:
-    kind = parse_choice("kind", request.args.get("kind"))
-    area = parse_choice("area", request.args.get("area"))
-    region = parse_choice("region", request.args.get("region"))
+    kind = parse_code("kind", request.args.get("kind"))
+    area = parse_code("area", request.args.get("area"))
+    region = parse_code("region", request.args.get("region"))
     state = parse_choice(
         "state", request.args.get("state"), {"ok", "stale", "offline", "never"}
     )
@@ -99,8 +115,7 @@ def sensors() -> Response:
 
 
 def _known_sensor(sensor_id: str) -> dict:
-    if len(sensor_id) > 128:
-        raise ParamError("id", "longer than 128 characters")
+    parse_id("id", sensor_id)
     s = queries.sensor(get_engine(), sensor_id)
     if s is None:
         raise _NotFound(sensor_id)
@@ -121,7 +136,7 @@ def _not_found(exc: _NotFound) -> Response:
 def latest(sensor_id: str) -> Response:
     # Values first, then the sensor: a batch committed between the two reads then
     # shows as fresh, never as values of a sensor that has "never" been seen.
-    df = queries.latest(get_engine(), sensor_id)
+    df = queries.latest(get_engine(), parse_id("id", sensor_id))
     s = _known_sensor(sensor_id)
     values = {
         r.metric: {

@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from components.tables import table
 from i18n import T, fmt_datetime, t
+from layouts._filters import clean_key, clean_text
 from layouts._shell import current_lang
 from layouts.admin import RANGES, Ids
 from security.web import record, require
@@ -33,7 +34,7 @@ def _domains_text(domains: list[str], lang: str) -> str:
 
 
 def _strings(values: object) -> list[str]:
-    return [v for v in values or [] if isinstance(v, str)]
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
 @callback(
@@ -103,11 +104,16 @@ def create_user(
 ) -> tuple:
     require("users.manage")
     lang = current_lang()
-    username = (username or "").strip().lower()
+    username = clean_text(username).strip().lower()
     roles, domains = _strings(roles), _strings(domains)
     try:
         accounts.create_user(
-            get_engine(), username, password or "", roles, name or "", domains
+            get_engine(),
+            username,
+            clean_text(password),
+            roles,
+            clean_text(name),
+            domains,
         )
     except accounts.AccountError as exc:
         record("user.create", username[:64], {"error": exc.key}, outcome="refused")
@@ -160,7 +166,8 @@ def edit_user(
     if trigger == Ids.EDIT_CANCEL:
         return False, None, *keep, "", False, no_update
     if trigger == Ids.EDIT_SAVE:
-        if not isinstance(target, int):
+        target = clean_key(target)
+        if target is None:
             raise PreventUpdate
         roles, domains = _strings(roles), _strings(domains)
         # An admin cannot lock themself out: their own admin role and account stay.
@@ -175,15 +182,17 @@ def edit_user(
                 roles=roles,
                 domains=domains,
                 active=bool(active),
-                display_name=name or "",
-                password=password or None,
+                display_name=clean_text(name),
+                password=clean_text(password) or None,
             )
         except accounts.AccountError as exc:
             record("user.update", target, {"error": exc.key}, outcome="refused")
             return True, target, *keep, t(exc.key, lang), True, no_update
         record("user.update", target, changed)
         return False, None, *keep, "", False, now_ms()
-    uid = int(trigger["id"])
+    uid = clean_key(trigger.get("id")) if isinstance(trigger, dict) else None
+    if uid is None:
+        raise PreventUpdate
     user = next((u for u in accounts.users(get_engine()) if u["id"] == uid), None)
     if user is None:
         raise PreventUpdate
@@ -279,11 +288,13 @@ def issue_or_revoke_key(
     who = require("apikeys.manage")
     lang = current_lang()
     if isinstance(trigger, dict):
-        key_id = int(trigger["id"])
+        key_id = clean_key(trigger.get("id"))
+        if key_id is None:
+            raise PreventUpdate
         if accounts.revoke_api_key(get_engine(), key_id):
             record("apikey.revoke", key_id)
         return t("admin.key.revoked", lang), "warning", True, now_ms()
-    roles, domains = _strings(roles), _strings(domains)
+    roles, domains, name = _strings(roles), _strings(domains), clean_text(name)
     try:
         key_id, key = accounts.issue_api_key(
             get_engine(), name or "", roles, who.name, domains

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components.tables import table
 from i18n import T, fmt_age, fmt_datetime, fmt_number, metric_label, t, unit_label
-from layouts._filters import area_names, url_search
+from layouts._filters import area_names, clean_key, clean_text, url_search
 from layouts._shell import current_lang
 from layouts.alerts import FILTERS, Ids, clean_filters
 from security import policy
@@ -343,7 +343,8 @@ def acknowledge(
     if trigger == Ids.ACK_CANCEL:
         return False, None, no_update, "", False, no_update
     if trigger == Ids.ACK_CONFIRM:
-        if not isinstance(target, int):
+        target, note = clean_key(target), clean_text(note)
+        if target is None:
             raise PreventUpdate
         if alerting.alerts(
             get_engine(), alert_id=target, domains=policy.visible_domains(who)
@@ -364,7 +365,9 @@ def acknowledge(
     # table re-creates the buttons with no clicks).
     if not isinstance(trigger, dict) or not any(clicks):
         raise PreventUpdate
-    alert_id = int(trigger["id"])
+    alert_id = clean_key(trigger.get("id"))
+    if alert_id is None:
+        raise PreventUpdate
     row = alerting.alerts(get_engine(), alert_id=alert_id)
     if row.empty:
         raise PreventUpdate
@@ -422,7 +425,8 @@ def edit_rule(
     if trigger == Ids.RULE_CANCEL:
         return False, None, *keep, "", False, no_update
     if trigger == Ids.RULE_SAVE:
-        if not isinstance(target, int):
+        target = clean_key(target)
+        if target is None:
             raise PreventUpdate
         rule = alerting.rules(get_engine()).set_index("id")
         if target not in rule.index:
@@ -446,8 +450,8 @@ def edit_rule(
     if not isinstance(trigger, dict) or not any(clicks):
         raise PreventUpdate
     rules = alerting.rules(get_engine()).set_index("id")
-    rid = int(trigger["id"])
-    if rid not in rules.index:
+    rid = clean_key(trigger.get("id"))
+    if rid is None or rid not in rules.index:
         raise PreventUpdate
     r = rules.loc[rid]
     own = pd.isna(r["threshold"])

@@ -16,7 +16,7 @@ import config
 import province
 from figures import environment as fig
 from i18n import fmt_datetime, fmt_number, metric_label, t, unit_label
-from layouts._filters import url_search
+from layouts._filters import clean_id, url_search
 from layouts._shell import current_lang
 from layouts.environment import DEFAULT_RANGE, Ids, clean_query
 from store import air, alerting, queries
@@ -97,6 +97,7 @@ def refresh(  # noqa: ANN201 - Dash outputs
     lang = current_lang()
     # Values come from the browser: check them again, whatever the dropdowns allowed.
     f, _bad = clean_query({"district": district, "range": rng}, lang)
+    station, gauge = clean_id(station), clean_id(gauge)
     live = ctx.triggered_id == Ids.INTERVAL
     engine = get_engine()
     end = now_ms()

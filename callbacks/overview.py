@@ -72,7 +72,8 @@ def tile_texts(kpi: kpis.Kpi | None, lang: str) -> tuple[str, str, str]:
 def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
     lang = current_lang()
     engine = get_engine()
-    tick = n or 0
+    # n_intervals from the browser: anything but a count is the first draw.
+    tick = n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
     domains = _ids(0)
     try:
         domain_kpis = kpis.domain_kpis(engine)

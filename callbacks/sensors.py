@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components.sensor_drawer import drawer_body
 from components.sensor_grid import changes, grid_rows, trend_pairs
 from i18n import t
-from layouts._filters import area_names, clean_filters, url_search
+from layouts._filters import area_names, clean_filters, clean_id, url_search
 from layouts._shell import current_lang
 from layouts.sensors import Ids
 from store import live, queries
@@ -135,7 +135,7 @@ clientside_callback(
     prevent_initial_call=True,
 )
 def open_drawer(cell: dict | None):  # noqa: ANN201
-    sensor_id = (cell or {}).get("rowId")
+    sensor_id = clean_id(cell.get("rowId")) if isinstance(cell, dict) else None
     if not sensor_id:
         raise PreventUpdate
     lang = current_lang()

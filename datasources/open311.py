@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ import httpx
 from sqlalchemy import Engine
 
 from datasources.pollers import Poller, PollError
-from store.writes import upsert_citizen_reports
+from store.writes import now_ms, upsert_citizen_reports
 
 LIMITS = {
     "id": 200,
@@ -20,6 +21,10 @@ LIMITS = {
     "agency": 200,
     "address": 500,
 }
+MIN_MS = 946_684_800_000  # 2000-01-01
+FUTURE_SLACK_MS = 86_400_000
+# Control characters but line breaks and tabs (PostgreSQL refuses NUL in text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class Open311Poller(Poller):
@@ -63,7 +68,18 @@ def _ms(value: object) -> int | None:
         return None
     if dt.tzinfo is None:
         return None
-    return int(dt.timestamp() * 1000)
+    try:
+        return int(dt.timestamp() * 1000)
+    except (OverflowError, ValueError):  # year 1 or 9999 in an odd offset
+        return None
+
+
+def _str(value: object) -> str:
+    """A text field of a request: text or a number as text, without control
+    characters; anything else (objects, lists, booleans) is no text at all."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return _CONTROL.sub("", str(value)).strip()
 
 
 def _coord(value: object, low: float, high: float) -> float | None:
@@ -82,23 +98,24 @@ def parse_requests(raw: Any, source: str) -> list[dict]:
             f"expected a JSON array of service requests, got {type(raw).__name__}"
         )
     out = []
+    latest = now_ms() + FUTURE_SLACK_MS
     for r in raw:
         if not isinstance(r, dict):
             continue
-        rid = str(r.get("service_request_id") or "")
+        rid = _str(r.get("service_request_id"))
         requested = _ms(r.get("requested_datetime"))
-        if not rid or requested is None:
+        if not rid or requested is None or not MIN_MS <= requested <= latest:
             continue
-        status = str(r.get("status") or "open").lower()
+        status = _str(r.get("status")).lower() or "open"
         row = {
             "id": rid,
             "source": source[:300],
             "status": status if status in {"open", "closed"} else "open",
-            "service_code": str(r.get("service_code") or ""),
-            "service_name": str(r.get("service_name") or ""),
-            "description": str(r.get("description") or ""),
-            "agency": str(r.get("agency_responsible") or ""),
-            "address": str(r.get("address") or ""),
+            "service_code": _str(r.get("service_code")),
+            "service_name": _str(r.get("service_name")),
+            "description": _str(r.get("description")),
+            "agency": _str(r.get("agency_responsible")),
+            "address": _str(r.get("address")),
             "lat": _coord(r.get("lat"), -90, 90),
             "lon": _coord(r.get("long"), -180, 180),
             "requested_ms": requested,

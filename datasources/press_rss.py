@@ -14,6 +14,9 @@ from datasources.pollers import Poller, PollError
 from store.writes import now_ms, upsert_press_items
 
 MAX_FEED_BYTES = 5_000_000
+MIN_MS = 946_684_800_000  # 2000-01-01: older dates are feed errors
+FUTURE_SLACK_MS = 86_400_000  # a clock a day ahead is still plausible
+LINK_SCHEMES = ("http://", "https://")
 LIMITS = {"title": 1000, "link": 2000, "summary": 4000, "category": 200, "source": 300}
 
 
@@ -46,6 +49,12 @@ def _text(el: ET.Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
+def safe_link(link: str) -> str:
+    """The link if it is an http(s) URL, else '' (a feed is untrusted: a
+    ``javascript:`` or ``data:`` link must never reach a page as a link)."""
+    return link if link.lower().startswith(LINK_SCHEMES) else ""
+
+
 def parse_rss(data: bytes, fallback_source: str = "") -> list[dict]:
     """Items of an RSS 2.0 document as press_items records; PollError when it is not
     one."""
@@ -61,7 +70,7 @@ def parse_rss(data: bytes, fallback_source: str = "") -> list[dict]:
     out = []
     for item in channel.findall("item"):
         title = _text(item.find("title"))
-        link = _text(item.find("link"))
+        link = safe_link(_text(item.find("link")))
         if not title and not link:
             continue
         published = fetched
@@ -69,8 +78,10 @@ def parse_rss(data: bytes, fallback_source: str = "") -> list[dict]:
         if pub:
             try:
                 published = int(parsedate_to_datetime(pub).timestamp() * 1000)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 published = fetched
+            if not MIN_MS <= published <= fetched + FUTURE_SLACK_MS:
+                published = fetched  # else it would stay on top of the list for years
         guid = (
             _text(item.find("guid"))
             or link

@@ -7,6 +7,7 @@ Every builder keeps its traces in a fixed order so the page can Patch their data
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -102,10 +103,11 @@ def station_marks(stations: pd.DataFrame) -> dict[str, list]:
         has = s.aqi is not None and not pd.isna(s.aqi)
         colours.append(AQI_COLOURS.get(s.category, NO_AQI_COLOUR) if has else "#adb5bd")
         texts.append(str(int(s.aqi)) if has else "–")
+        name = escape(str(s.name), quote=False)  # Plotly renders HTML in hover text
         hover = (
-            f"{s.name}<br>VN_AQI {int(s.aqi)} · {s.category_label}"
+            f"{name}<br>VN_AQI {int(s.aqi)} · {s.category_label}"
             if has
-            else f"{s.name}<br>{s.category_label}"
+            else f"{name}<br>{s.category_label}"
         )
         # A station with an unresolved critical alert gets a thick red ring at once,
         # before the hourly index catches up with a spike.
@@ -369,7 +371,7 @@ def noise_chart(
                 x=x,
                 y=y,
                 mode="lines",
-                name=name,
+                name=escape(name, quote=False),  # legend and hover render HTML
                 line={"width": 1.3},
                 showlegend=legend,
             )

@@ -8,6 +8,7 @@ cameras and alerts issues add theirs the same way."""
 from __future__ import annotations
 
 import math
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +19,13 @@ STATE_COLOURS = {
     "offline": "#dc3545",
     "never": "#6c757d",
 }
+
+
+def plain(values: pd.Series) -> pd.Series:
+    """Names from the store as Plotly text: Plotly renders a subset of HTML (<b>,
+    <a href>, <br>) in text and hover labels, so data is escaped (and shown as the
+    characters it is)."""
+    return values.fillna("").astype(str).map(lambda v: escape(v, quote=False))
 
 
 def province_map(
@@ -64,7 +72,7 @@ def province_map(
                 mode="markers",
                 name=labels.get(f"state.{state}", state),
                 marker={"size": 10, "color": colour},
-                text=part["name"] + "<br>" + part["kind_label"],
+                text=plain(part["name"]) + "<br>" + plain(part["kind_label"]),
                 hoverinfo="text",
                 legendgroup="sensors",
             )
@@ -80,7 +88,7 @@ def province_map(
                     "color": "#0d6efd",
                     "symbol": "diamond" if not use_tiles else "circle",
                 },
-                text=reports["service_name"],
+                text=plain(reports["service_name"]),
                 hoverinfo="text",
             )
         )

@@ -91,3 +91,31 @@ def check_choices(
 def clean_filters(query: dict, lang: str) -> tuple[dict[str, str | None], list[str]]:
     """Valid filter values from a query string and the names of the invalid ones."""
     return check_choices(query, filter_options(lang))
+
+
+def clean_id(value: object, max_len: int = 128) -> str | None:
+    """A sensor id from the browser, or None when it cannot be one (the ingest's
+    rule: text of 1 to ``max_len`` characters without control characters, which
+    PostgreSQL also refuses in a parameter)."""
+    if not isinstance(value, str) or not 0 < len(value) <= max_len:
+        return None
+    return None if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value) else value
+
+
+def clean_key(value: object) -> int | None:
+    """A row id (alert, rule, user, API key) from the browser, or None when it cannot
+    be one: a whole number that fits the store's integer columns."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value < 2**31 else None
+
+
+def clean_text(value: object) -> str:
+    """Text typed into a form without the control characters no keyboard types (but
+    line breaks and tabs; PostgreSQL refuses NUL), or '' for anything else a forged
+    request sends."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(
+        c for c in value if c in "\n\r\t" or not (ord(c) < 32 or 127 <= ord(c) < 160)
+    )

@@ -333,7 +333,51 @@ def _check_callback() -> Response | None:
         page = owners[oid]
         if page is not None and not policy.can_view(who, page):
             return _json_error(403, "forbidden")
+    if not (
+        _is_server_callback(body.get("output"))
+        and _has_dash_shape(body)
+        and _router_inputs_ok(body)
+    ):
+        return _json_error(400, "bad_request")
     return None
+
+
+def _is_server_callback(output: object) -> bool:
+    """Whether ``output`` names a callback the server runs (clientside ones are in
+    Dash's map too, without a function: Dash would fail on them with a 500)."""
+    from flask import current_app
+
+    app = getattr(current_app, "_ioc_dash", None)
+    if app is None:
+        return True
+    return isinstance(output, str) and "callback" in app.callback_map.get(output, {})
+
+
+def _has_dash_shape(body: dict) -> bool:
+    """The fields Dash reads without checking them first."""
+    return (
+        isinstance(body.get("outputs"), dict | list)
+        and isinstance(body.get("inputs"), list)
+        and isinstance(body.get("state", []), list)
+        and isinstance(body.get("changedPropIds", []), list)
+    )
+
+
+def _router_inputs_ok(body: dict) -> bool:
+    """The Dash router expects its location as text (a path from the root); Dash
+    fails with a 500 on anything else a forged request sends."""
+    inputs = body.get("inputs")
+    for item in inputs if isinstance(inputs, list) else []:
+        if not isinstance(item, dict) or item.get("id") != "_pages_location":
+            continue
+        value = item.get("value")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return False
+        if item.get("property") == "pathname" and not value.startswith("/"):
+            return False
+    return True
 
 
 # --- responses -----------------------------------------------------------------------

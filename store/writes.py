@@ -56,10 +56,14 @@ class BatchResult:
 
 
 def payload_text(payload: bytes) -> str:
-    """A payload as storable text: UTF-8 if it is, else a hex dump; capped in length."""
+    """A payload as storable text: UTF-8 if it is (without NUL), else a hex dump;
+    capped in length."""
     try:
-        text = payload.decode("utf-8")
+        text: str | None = payload.decode("utf-8")
     except UnicodeDecodeError:
+        text = None
+    # NUL is valid UTF-8 but PostgreSQL refuses it in text: the whole batch would fail.
+    if text is None or "\x00" in text:
         text = "hex:" + payload[: MAX_PAYLOAD_CHARS // 2].hex()
     if len(text) > MAX_PAYLOAD_CHARS:
         text = text[:MAX_PAYLOAD_CHARS] + f"… [truncated, {len(payload)} bytes]"
