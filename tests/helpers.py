@@ -134,3 +134,55 @@ def start_signed_in(
     if path != "/":
         driver.get(base + path)
     return username
+
+
+# -- Dash callback requests over HTTP, as the browser sends them ----------------------
+
+
+def dash_callbacks() -> dict:
+    """The app's callback map (Dash fills it from its global list on a request)."""
+    from app import app, server
+
+    server.test_client().get("/_favicon.ico")
+    return app.callback_map
+
+
+def dash_outputs(key: str) -> list[dict]:
+    """The ``outputs`` of a callback-map key, as Dash's renderer sends them."""
+    import json
+
+    outs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.strip(".").rsplit(".", 1)
+        outs.append(
+            {"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop}
+        )
+    return outs
+
+
+def dash_post(client, key: str, inputs=(), state=(), changed=(), origin=None):
+    """POST one callback request to /_dash-update-component."""
+    outputs = dash_outputs(key)
+    body = {
+        "output": key,
+        "outputs": outputs if "..." in key else outputs[0],
+        "inputs": list(inputs),
+        "state": list(state),
+        "changedPropIds": list(changed),
+    }
+    headers = {"Origin": origin} if origin else {}
+    return client.post("/_dash-update-component", json=body, headers=headers)
+
+
+def dash_route(client, path: str, search: str = ""):
+    """Ask the Dash pages router for a page, as a navigation inside the app does."""
+    key = next(k for k in dash_callbacks() if "_pages_content.children" in k)
+    return dash_post(
+        client,
+        key,
+        inputs=[
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        changed=["_pages_location.pathname"],
+    )

@@ -97,7 +97,7 @@ def test_a_station_with_a_critical_alert_is_ringed_red_on_the_environment_map(
     dash_duo.driver.get(dash_duo.server_url + "/moi-truong")
     script = (
         "const g = document.querySelector('#env-map .js-plotly-plot');"
-        "if (!g || !g.data) return null;"
+        "if (!g || !g.data || !g.data[0] || !g.data[0].marker) return null;"
         "const c = g.data[0].marker.line.color;"
         "return Array.isArray(c) ? c : [c];"
     )

@@ -19,10 +19,20 @@ from store.writes import Row, now_ms
 from tests.helpers import (
     PASSWORD,
     api_client,
+    dash_route,
     login,
     make_user,
     sensor_row,
     session_client,
+)
+from tests.helpers import (
+    dash_callbacks as _callbacks,
+)
+from tests.helpers import (
+    dash_outputs as _outputs,
+)
+from tests.helpers import (
+    dash_post as _post,
 )
 
 T0 = now_ms() - 60_000
@@ -44,36 +54,6 @@ def _server():
     from app import server
 
     return server
-
-
-def _callbacks() -> dict:
-    from app import app
-
-    client = _server().test_client()
-    client.get("/_favicon.ico")  # Dash moves its callbacks into the map on a request
-    return app.callback_map
-
-
-def _outputs(key: str) -> list[dict]:
-    outs = []
-    for part in key.strip(".").split("..."):
-        cid, prop = part.strip(".").rsplit(".", 1)
-        outs.append(
-            {"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop}
-        )
-    return outs
-
-
-def _post(client, key: str, inputs=(), state=(), changed=(), origin=None):
-    body = {
-        "output": key,
-        "outputs": _outputs(key) if "..." in key else _outputs(key)[0],
-        "inputs": list(inputs),
-        "state": list(state),
-        "changedPropIds": list(changed),
-    }
-    headers = {"Origin": origin} if origin else {}
-    return client.post("/_dash-update-component", json=body, headers=headers)
 
 
 def _owner_page(key: str) -> str | None:
@@ -135,16 +115,7 @@ def test_the_dash_router_renders_a_refusal_not_the_page(store):
     """Navigating inside the app (no page load) asks the router callback for the
     layout: a page the role may not read comes back as the refusal panel."""
     client = session_client(store, ("staff",), ("environment",))
-    key = next(k for k in _callbacks() if "_pages_content.children" in k)
-    resp = _post(
-        client,
-        key,
-        inputs=[
-            {"id": "_pages_location", "property": "pathname", "value": "/he-thong"},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        changed=["_pages_location.pathname"],
-    )
+    resp = dash_route(client, "/he-thong")
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
     assert "ioc-forbidden" in body and "admin-users" not in body

@@ -15,8 +15,20 @@ from i18n import t
 from store import alerting, runtime, writes
 from store.schema import Base
 from store.writes import Dead, Row, now_ms
-from tests.helpers import api_client, sensor_row, session_client
-from tests.integration.test_access import _callbacks, _post
+from tests.helpers import (
+    api_client,
+    sensor_row,
+    session_client,
+)
+from tests.helpers import (
+    dash_callbacks as _callbacks,
+)
+from tests.helpers import (
+    dash_post as _post,
+)
+from tests.helpers import (
+    dash_route as _router,
+)
 
 T0 = now_ms() - 60_000
 INJECTIONS = (
@@ -215,19 +227,6 @@ PAGE_FILTERS = {
     "/canh-bao": ("state", "severity", "domain", "district"),
     "/moi-truong": ("district", "range"),
 }
-
-
-def _router(client, path: str, search: str):
-    key = next(k for k in _callbacks() if "_pages_content.children" in k)
-    return _post(
-        client,
-        key,
-        inputs=[
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        changed=["_pages_location.pathname"],
-    )
 
 
 def _named(payload: str, param: str) -> str:

@@ -12,8 +12,16 @@ import pytest
 
 from store import alerting, runtime, writes
 from store.writes import Dead, Row, now_ms
-from tests.helpers import sensor_row, session_client
-from tests.integration.test_access import _callbacks, _post
+from tests.helpers import (
+    dash_callbacks as _callbacks,
+)
+from tests.helpers import (
+    dash_route as _router,
+)
+from tests.helpers import (
+    sensor_row,
+    session_client,
+)
 
 T0 = now_ms() - 60_000
 ALL_ROLES = ("leader", "duty_officer", "staff", "admin")
@@ -223,19 +231,6 @@ NONSENSE_QUERIES = (
     "?district=%ZZ&range=%",
     "?" + "&".join(f"p{i}=v" for i in range(500)),
 )
-
-
-def _router(client, path: str, search: str):
-    key = next(k for k in _callbacks() if "_pages_content.children" in k)
-    return _post(
-        client,
-        key,
-        inputs=[
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        changed=["_pages_location.pathname"],
-    )
 
 
 def test_every_page_renders_or_warns_with_nonsense_in_its_url(store):
