@@ -340,7 +340,7 @@ def layout(**_kwargs: object) -> html.Div:
                 ],
                 id=Ids.TABS,
                 active_tab="users",
-                className="mb-3",
+                className="mb-3 ioc-tabs",
             ),
         ]
     )

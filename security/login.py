@@ -208,14 +208,7 @@ def login_submit() -> Response:
     g.principal = who
     web.record("login", who.name)
     resp = redirect(next_path, code=303)
-    resp.set_cookie(
-        web.COOKIE,
-        token,
-        httponly=True,
-        samesite="Lax",
-        secure=web.cookie_secure(),
-        max_age=s.lifetime_s,
-    )
+    _set_session_cookie(resp, token)
     resp.delete_cookie(CSRF_COOKIE, path=web.LOGIN_PATH)
     return resp
 
@@ -279,6 +272,12 @@ def password_change() -> Response:
         form=False,
         title_key="password.title",
     )
+    _set_session_cookie(resp, token)
+    return resp
+
+
+def _set_session_cookie(resp: Response, token: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS (or as set)."""
     resp.set_cookie(
         web.COOKIE,
         token,
@@ -287,7 +286,6 @@ def password_change() -> Response:
         secure=web.cookie_secure(),
         max_age=web.settings().lifetime_s,
     )
-    return resp
 
 
 def forbidden_page() -> Response:
