@@ -12,7 +12,9 @@ from pathlib import Path
 import dash
 import flask_bootstrap
 from flask import send_from_directory
+from flask_compress import Compress
 
+import compression
 import config
 from api.v1 import bp as api_v1
 from i18n import t
@@ -35,6 +37,8 @@ app = dash.Dash(
 )
 app.layout = shell
 server = app.server
+compression.configure(server)
+Compress(server)
 server.json.ensure_ascii = False  # Vietnamese names readable in API answers
 server.register_blueprint(api_v1)
 
