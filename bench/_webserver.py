@@ -38,6 +38,7 @@ class WebServer:
         workers: int = 1,
         threads: int = 1,
         log: Path | None = None,
+        keepalive: float | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -63,6 +64,11 @@ class WebServer:
         ]
         if threads > 1:
             cmd += ["-k", "gthread", "--threads", str(threads)]
+        if keepalive is not None:
+            # gthread closes a connection idle this long; gunicorn's 2 s is shorter
+            # than a tab's 5 s tick, and a close racing the next request on that
+            # connection reaches the client as a ReadError.
+            cmd += ["--keep-alive", str(keepalive)]
         self.log = log
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(

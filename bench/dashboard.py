@@ -3,7 +3,7 @@ process's peak memory, on a store of 500 sensors x 30 days at one reading a minu
 (21.6 M readings, bench/_bigstore.py), against the same callbacks reading raw rows
 with pandas (bench/_raw_app.py) in the same run.
 
-    .venv/bin/python -m bench.dashboard [--quick]
+    .venv/bin/python -m bench.dashboard [--quick] [--pages environment,alerts]
 
 Method
 ------
@@ -53,6 +53,7 @@ from bench._webserver import WebServer, make_users, sign_in
 from bench.results import Result
 from bench.runner import benchmark
 
+ONLY: set[str] = set()  # page names chosen with --pages; empty: every page
 VISIBLE_ROWS = 30  # rows of the sensor grid on an iPad screen with AG Grid's buffer
 RAW = "raw rows + pandas"
 
@@ -114,13 +115,14 @@ def pages() -> tuple[Page, ...]:
     from layouts.overview import Ids as Overview
     from layouts.sensors import Ids as Sensors
 
-    return (
+    every = (
         Page("overview", "/", (interval(Overview.INTERVAL),)),
         Page("environment", "/moi-truong", (interval(Env.INTERVAL),)),
         Page("sensors", "/cam-bien", (sensor_tick(Sensors),)),
         Page("alerts", "/canh-bao", (interval(Alerts.INTERVAL),)),
         Page("shell badge", None, (interval(Shell.ALERT_INTERVAL),)),
     )
+    return tuple(p for p in every if not ONLY or p.name in ONLY)
 
 
 # --- a signed-in tab -----------------------------------------------------------------
@@ -392,7 +394,13 @@ def dashboard(quick: bool) -> list[Result]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="62 sensors x 2 days")
+    ap.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated page names to measure (default: every page)",
+    )
     args = ap.parse_args()
+    ONLY.update(n.strip() for n in args.pages.split(",") if n.strip())
     print_table(run(args.quick))
     return 0
 

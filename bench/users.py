@@ -41,6 +41,7 @@ from bench.runner import benchmark
 
 WORKERS = 3
 THREADS = 4
+KEEPALIVE: float | None = None  # gunicorn's default (2 s)
 
 
 @dataclass
@@ -159,7 +160,14 @@ def _summary(t: Tally, seconds: float) -> dict:
     }
 
 
-def measure(quick: bool, users: int, seconds: float) -> list[Result]:
+def measure(
+    quick: bool,
+    users: int,
+    seconds: float,
+    workers: int = WORKERS,
+    threads: int = THREADS,
+    keepalive: float | None = KEEPALIVE,
+) -> list[Result]:
     from bench.dashboard import _ingest
 
     store = bigstore.build(quick)
@@ -170,17 +178,20 @@ def measure(quick: bool, users: int, seconds: float) -> list[Result]:
     ingest.start()
     try:
         log = bigstore.DATA / "users-gunicorn.log"
-        with WebServer(store.url, workers=WORKERS, threads=THREADS, log=log) as server:
+        with WebServer(
+            store.url, workers=workers, threads=threads, log=log, keepalive=keepalive
+        ) as server:
             # Warm every worker (imports, page registry, SQLite cache); not counted.
-            asyncio.run(_run(server.url, names[: 2 * WORKERS], 5))
+            asyncio.run(_run(server.url, names[: 2 * workers], 5))
             one = _summary(asyncio.run(_run(server.url, names[:1], seconds)), seconds)
             many = _summary(asyncio.run(_run(server.url, names, seconds)), seconds)
             _master, worker_mb = server.peak_rss_mb()
     finally:
         stop.set()
         ingest.join(10)
+    alive = f"keep-alive {keepalive:g} s" if keepalive is not None else "keep-alive 2 s"
     setup = (
-        f"gunicorn {WORKERS} gthread workers x {THREADS} threads, 2 cores; "
+        f"gunicorn {workers} gthread workers x {threads} threads, {alive}, 2 cores; "
         f"{store.sensors} sensors, {store.readings:,} readings; {seconds:.0f} s"
     )
     return [
@@ -226,9 +237,14 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=None)
+    ap.add_argument("--workers", type=int, default=WORKERS)
+    ap.add_argument("--threads", type=int, default=THREADS)
+    ap.add_argument("--keep-alive", type=float, default=KEEPALIVE)
     args = ap.parse_args()
     seconds = args.seconds or (10 if args.quick else 60)
-    for r in measure(args.quick, args.users, seconds):
+    for r in measure(
+        args.quick, args.users, seconds, args.workers, args.threads, args.keep_alive
+    ):
         print(f"{r.name}: {r.value} {r.unit} (baseline {r.baseline}) {r.note}")
     return 0
 

@@ -4,6 +4,7 @@ filters."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import dash_bootstrap_components as dbc
@@ -16,15 +17,20 @@ from components.tables import table
 from i18n import T, fmt_age, fmt_datetime, fmt_number, metric_label, t, unit_label
 from layouts._filters import area_names, clean_key, clean_text, url_search
 from layouts._shell import current_lang
-from layouts.alerts import FILTERS, Ids, clean_filters
+from layouts.alerts import FILTERS, REFRESH_MS, Ids, clean_filters
 from security import policy
 from security.web import current, record, require
 from store import alerting
+from store.memo import TTLMemo, freeze
 from store.metrics import METRICS
 from store.runtime import get_engine
 from store.writes import now_ms
 
 log = logging.getLogger(__name__)
+
+# Lists read by the 5-second tick, shared by the users of a worker for less than a
+# tick and keyed by the alert counts too, so an acknowledgement shows at once.
+_LISTS = TTLMemo(ttl_s=REFRESH_MS / 1000 - 1, maxsize=64)
 
 SEVERITY_COLOURS = {"critical": "danger", "warning": "warning", "info": "info"}
 STATE_COLOURS = {"open": "danger", "acknowledged": "primary", "resolved": "success"}
@@ -35,7 +41,7 @@ def rule_label(name: str, lang: str) -> str:
     return t(name, lang) if name in T else name
 
 
-def _value_text(row: pd.Series, column: str, lang: str) -> str:
+def _value_text(row: pd.Series | dict, column: str, lang: str) -> str:
     value = row[column]
     if pd.isna(value):
         return "–"
@@ -48,41 +54,46 @@ def _value_text(row: pd.Series, column: str, lang: str) -> str:
 
 def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[object]]:
     """Table rows of an alerts frame (store.alerting.alerts): text and badges only;
-    an acknowledge button on open alerts when the user may acknowledge."""
+    an acknowledge button on open alerts when the user may acknowledge. Cells hold
+    their pieces directly (no wrapping Div): up to 300 rows are drawn at once."""
     areas = area_names(lang)
+    sev_badges = {
+        s: dbc.Badge(t(f"alerts.sev.{s}", lang), color=c, className="ioc-badge")
+        for s, c in SEVERITY_COLOURS.items()
+    }
+    state_badges = {
+        s: dbc.Badge(t(f"alerts.state.{s}", lang), color=c, className="ioc-badge")
+        for s, c in STATE_COLOURS.items()
+    }
+    escalated = dbc.Badge(
+        t("alerts.escalated", lang), color="dark", className="ioc-badge ms-1"
+    )
     rows = []
-    for _, a in df.iterrows():
+    for a in df.to_dict("records"):
         severity = [
-            dbc.Badge(
+            sev_badges.get(a["severity"])
+            or dbc.Badge(
                 t(f"alerts.sev.{a['severity']}", lang),
-                color=SEVERITY_COLOURS.get(a["severity"], "secondary"),
+                color="secondary",
                 className="ioc-badge",
             )
         ]
         if pd.notna(a["escalated_ms"]) and a["state"] != "resolved":
-            severity.append(
-                dbc.Badge(
-                    t("alerts.escalated", lang),
-                    color="dark",
-                    className="ioc-badge ms-1",
-                )
-            )
+            severity.append(escalated)
         name = a["sensor_name"] if lang == "vi" else a["sensor_name_en"]
         what = metric_label(a["metric"], lang) if a["metric"] else ""
         if pd.notna(a["acked_ms"]):
-            ack: object = html.Div(
-                [
-                    html.Div(
-                        t(
-                            "alerts.acked_by",
-                            lang,
-                            who=a["acked_by"],
-                            when=fmt_datetime(int(a["acked_ms"]), lang),
-                        )
-                    ),
-                    html.Small(a["ack_note"], className="text-body-secondary"),
-                ]
-            )
+            ack: object = [
+                html.Div(
+                    t(
+                        "alerts.acked_by",
+                        lang,
+                        who=a["acked_by"],
+                        when=fmt_datetime(int(a["acked_ms"]), lang),
+                    )
+                ),
+                html.Small(a["ack_note"], className="text-body-secondary"),
+            ]
         elif not can_ack:
             ack = html.Span("–", className="text-body-secondary")
         else:
@@ -93,58 +104,46 @@ def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[o
                 size="sm",
                 className="ioc-touch",
             )
+        raised = [html.Div(fmt_datetime(int(a["raised_ms"]), lang))]
+        if pd.notna(a["resolved_ms"]):
+            raised.append(
+                html.Small(
+                    t(
+                        "alerts.resolved_at",
+                        lang,
+                        when=fmt_datetime(int(a["resolved_ms"]), lang),
+                    ),
+                    className="text-body-secondary",
+                )
+            )
         rows.append(
             [
-                html.Div(severity),
-                dbc.Badge(
-                    t(f"alerts.state.{a['state']}", lang),
-                    color=STATE_COLOURS[a["state"]],
-                    className="ioc-badge",
-                ),
-                html.Div(
-                    [
-                        html.Div(name or a["sensor_id"]),
-                        html.Small(
-                            areas.get(a["area"], a["area"]),
-                            className="text-body-secondary",
+                severity,
+                state_badges[a["state"]],
+                [
+                    html.Div(name or a["sensor_id"]),
+                    html.Small(
+                        areas.get(a["area"], a["area"]),
+                        className="text-body-secondary",
+                    ),
+                ],
+                [
+                    html.Div(rule_label(a["rule_name"] or "", lang)),
+                    html.Small(what, className="text-body-secondary"),
+                ],
+                [
+                    html.Div(_value_text(a, "last_value", lang)),
+                    html.Small(
+                        t(
+                            "alerts.limit_peak",
+                            lang,
+                            limit=_value_text(a, "limit", lang),
+                            peak=_value_text(a, "peak", lang),
                         ),
-                    ]
-                ),
-                html.Div(
-                    [
-                        html.Div(rule_label(a["rule_name"] or "", lang)),
-                        html.Small(what, className="text-body-secondary"),
-                    ]
-                ),
-                html.Div(
-                    [
-                        html.Div(_value_text(a, "last_value", lang)),
-                        html.Small(
-                            t(
-                                "alerts.limit_peak",
-                                lang,
-                                limit=_value_text(a, "limit", lang),
-                                peak=_value_text(a, "peak", lang),
-                            ),
-                            className="text-body-secondary",
-                        ),
-                    ]
-                ),
-                html.Div(
-                    [
-                        html.Div(fmt_datetime(int(a["raised_ms"]), lang)),
-                        html.Small(
-                            t(
-                                "alerts.resolved_at",
-                                lang,
-                                when=fmt_datetime(int(a["resolved_ms"]), lang),
-                            )
-                            if pd.notna(a["resolved_ms"])
-                            else "",
-                            className="text-body-secondary",
-                        ),
-                    ]
-                ),
+                        className="text-body-secondary",
+                    ),
+                ],
+                raised,
                 ack,
             ]
         )
@@ -264,16 +263,15 @@ def refresh(
     who = current()
     domains = policy.visible_domains(who)
     try:
-        df = alerting.alerts(
-            engine,
-            state=f["state"],
-            severity=f["severity"],
-            domain=f["domain"],
-            region=f["district"],
-            limit=300,
-            domains=domains,
-        )
+        # The counts are cheap and change with every new, acknowledged or resolved
+        # alert: they key the shared list, so those show at the next tick.
         counts = alerting.counts(engine, domains)
+        key = (freeze(f), freeze(domains), freeze(counts))
+        if ctx.triggered_id == Ids.INTERVAL:
+            df, digest = _LISTS.get(key, lambda: _alert_list(engine, f, domains))
+        else:  # the user's own change (filters, an acknowledgement, a rule): afresh
+            df, digest = _alert_list(engine, f, domains)
+            _LISTS.put(key, (df, digest))
     except SQLAlchemyError as exc:
         log.warning("alerts page could not read the store: %s", exc)
         return (
@@ -284,9 +282,7 @@ def refresh(
         )
     # Redraw only when an alert, a count or the filters changed: a duty officer's
     # open modal or scroll position survives the 5-second refresh.
-    sig = f"{lang}|{sorted(f.items())}|{counts}|" + str(
-        int(pd.util.hash_pandas_object(df.astype(str), index=False).sum())
-    )
+    sig = f"{lang}|{sorted(f.items())}|{counts}|{digest}"
     if ctx.triggered_id == Ids.INTERVAL and sig == signature:
         raise PreventUpdate
     if df.empty:
@@ -311,6 +307,22 @@ def refresh(
         else no_update
     )
     return body, _counts(counts, lang), rules, sig
+
+
+def _alert_list(engine, f: dict, domains: frozenset[str] | None) -> tuple:  # noqa: ANN001
+    """The filtered alerts (at most 300) and a digest of them, the same on every
+    worker (a tick answered by another worker compares equal)."""
+    df = alerting.alerts(
+        engine,
+        state=f["state"],
+        severity=f["severity"],
+        domain=f["domain"],
+        region=f["district"],
+        limit=300,
+        domains=domains,
+    )
+    digest = hashlib.blake2b(repr(df.values.tolist()).encode(), digest_size=12)
+    return df, digest.hexdigest()
 
 
 @callback(

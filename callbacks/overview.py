@@ -1,27 +1,32 @@
 """Overview: KPI tiles, threshold strip, map and press, refreshed every few seconds.
 
 The first call draws everything; later ticks change only texts and colours, patch the
-sparklines' data every 5 minutes (Patch, no figure rebuild) and redraw the map every 30
-s.
+sparklines every 5 minutes (Patch, no figure rebuild; their 7-day trends are read only
+then) and look at the map and press every 30 s, sending them only when what they show
+changed (the page keeps a signature of what it drew in the press box's ``data-drawn``).
+Every user of a worker asks the same questions, so the reads are shared for less than
+a tick (store.memo): with N wall screens the work no longer grows with N.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import pandas as pd
-from dash import ALL, Input, Output, Patch, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 import config
 import province
 from callbacks.shell import alert_text
 from figures.province_map import province_map
-from figures.sparkline import sparkline, trend_xy
+from figures.sparkline import STATUS_COLOURS, sparkline, trend_xy
 from i18n import T, fmt_datetime, fmt_number, t, unit_label
 from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
 from store import alerting, kpis, queries
+from store.memo import TTLMemo, memo
 from store.metrics import METRICS
 from store.runtime import get_engine
 
@@ -30,6 +35,37 @@ SPARK_EVERY = 300_000 // TICK_MS
 MAP_EVERY = 30_000 // TICK_MS
 UNITS = {"reports_closed": "%"}
 DECIMALS = {"pm25": 1, "laeq": 1, "avg_speed": 1, "reports_closed": 0}
+# Shared reads live less than a tick, so what a tile shows is at most one tick old.
+TICK_TTL_S = TICK_MS / 1000 - 1
+# The 7-day trends (daily means) are redrawn every 5 minutes; a minute is plenty.
+TREND_TTL_S = 60.0
+# Map figures by the signature of what they show: exact, so no expiry is needed
+# beyond keeping memory bounded.
+_MAPS = TTLMemo(ttl_s=600, maxsize=8)
+
+
+@memo(TICK_TTL_S, maxsize=4)
+def _kpis_now(engine) -> dict[str, kpis.Kpi | None]:  # noqa: ANN001
+    return kpis.domain_kpis(engine, with_trend=False)
+
+
+@memo(TREND_TTL_S, maxsize=4)
+def _trends(engine) -> dict[str, pd.DataFrame]:  # noqa: ANN001
+    return {d: k.trend for d, k in kpis.domain_kpis(engine).items() if k is not None}
+
+
+@memo(TICK_TTL_S, maxsize=4)
+def _alerts_now(engine) -> tuple[dict[str, int], pd.DataFrame]:  # noqa: ANN001
+    return alerting.counts(engine), alerting.alerts(engine, state="open", limit=50)
+
+
+@memo(TICK_TTL_S, maxsize=4)
+def _system_now(engine) -> tuple[dict[str, int], int, int | None]:  # noqa: ANN001
+    return (
+        queries.state_counts(engine),
+        queries.dead_letter_count(engine),
+        queries.data_as_of(engine),
+    )
 
 
 def _unit(metric: str) -> str:
@@ -67,21 +103,24 @@ def tile_texts(kpi: kpis.Kpi | None, lang: str) -> tuple[str, str, str]:
     Output(Ids.AS_OF, "children"),
     Output(Ids.MAP, "figure"),
     Output(Ids.PRESS, "children"),
+    Output(Ids.PRESS, "data-drawn"),
     Input(Ids.INTERVAL, "n_intervals"),
+    State(Ids.PRESS, "data-drawn"),
 )
-def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
+def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
     lang = current_lang()
     engine = get_engine()
     # n_intervals from the browser: anything but a count is the first draw.
     tick = n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
     domains = _ids(0)
+    redraw_sparks = tick % SPARK_EVERY == 0
+    redraw_map = tick % MAP_EVERY == 0
     try:
-        domain_kpis = kpis.domain_kpis(engine)
-        alert_counts = alerting.counts(engine)
-        newest = alerting.alerts(engine, state="open", limit=50)
-        counts = queries.state_counts(engine)
-        dead = queries.dead_letter_count(engine)
-        as_of = queries.data_as_of(engine)
+        domain_kpis = _kpis_now(engine)
+        trends = _trends(engine) if redraw_sparks else {}
+        alert_counts, newest = _alerts_now(engine)
+        counts, dead, as_of = _system_now(engine)
+        shown = _map_and_press(engine, lang, drawn) if redraw_map else None
     except SQLAlchemyError as exc:
         log.warning("overview could not read the store: %s", exc)
         down = t("common.store_down", lang, error=type(exc).__name__)
@@ -96,10 +135,11 @@ def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
             "",
             no_update,
             no_update,
+            no_update,
         )
     texts = [tile_texts(domain_kpis.get(d), lang) for d in domains]
     classes = [f"ioc-tile ioc-status-{status} h-100" for _v, _t, status in texts]
-    sparks = [_spark(domain_kpis.get(d), tick) for d in _ids(3)]
+    sparks = [_spark(domain_kpis.get(d), trends.get(d), tick) for d in _ids(3)]
     as_of_text = (
         t("common.data_as_of", lang, when=fmt_datetime(as_of, lang, seconds=True))
         if as_of
@@ -112,7 +152,7 @@ def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
         total=fmt_number(counts["total"], lang, 0),
         dead=fmt_number(dead, lang, 0),
     )
-    redraw_map = tick % MAP_EVERY == 0
+    map_figure, press, sig = shown or (no_update, no_update, no_update)
     return (
         [v for v, _t, _s in texts],
         [tt for _v, tt, _s in texts],
@@ -121,23 +161,32 @@ def refresh(n: int | None):  # noqa: ANN201 - Dash outputs
         alert_strip(alert_counts, newest, lang),
         system,
         as_of_text,
-        _map(engine, lang) if redraw_map else no_update,
-        _press(engine, lang) if redraw_map else no_update,
+        map_figure,
+        press,
+        sig,
     )
 
 
-def _spark(kpi: kpis.Kpi | None, tick: int):  # noqa: ANN202 - a figure, a Patch or no_update
-    trend = kpi.trend if kpi is not None else None
+def _spark(kpi: kpis.Kpi | None, trend: pd.DataFrame | None, tick: int):  # noqa: ANN202
+    """A tile's sparkline: the figure on the first draw; every SPARK_EVERY ticks a
+    Patch of its trend, colour and target line (the living target changes at night);
+    otherwise no_update."""
     if tick == 0:
         if kpi is None:
             return sparkline(pd.DataFrame(columns=["ts", "value"]))
         return sparkline(trend, kpi.status, kpi.target)
-    if kpi is None or tick % SPARK_EVERY:
+    if kpi is None or trend is None or tick % SPARK_EVERY:
         return no_update
     x, y = trend_xy(trend)
     patch = Patch()
     patch["data"][0]["x"] = x
     patch["data"][0]["y"] = y
+    patch["data"][0]["line"]["color"] = STATUS_COLOURS.get(
+        kpi.status, STATUS_COLOURS["nodata"]
+    )
+    # The target line is the figure's one shape (sparkline's add_hline).
+    patch["layout"]["shapes"][0]["y0"] = kpi.target
+    patch["layout"]["shapes"][0]["y1"] = kpi.target
     return patch
 
 
@@ -174,7 +223,20 @@ def alert_strip(counts: dict[str, int], newest: pd.DataFrame, lang: str) -> list
     ]
 
 
-def _map(engine, lang: str):  # noqa: ANN001, ANN202
+def _map_and_press(engine, lang: str, drawn: str | None) -> tuple:  # noqa: ANN001
+    """(map figure, press list, signature) when what they show differs from what the
+    page drew (``drawn``), else no_update thrice."""
+    sig, inputs = _map_inputs(engine, lang)
+    if sig == drawn:
+        return no_update, no_update, no_update
+    figure = _MAPS.get(sig, lambda: _map(*inputs))
+    return figure, _press(inputs[-1], lang), sig
+
+
+@memo(TICK_TTL_S, maxsize=8)
+def _map_inputs(engine, lang: str) -> tuple[str, tuple]:  # noqa: ANN001
+    """What the map and the press list show, and its signature (the same on every
+    worker, so a tick answered by another worker still matches)."""
     cfg = config.load()
     profile = province.cached(str(cfg.profile))
     sensors = queries.sensors(engine)
@@ -191,6 +253,22 @@ def _map(engine, lang: str):  # noqa: ANN001, ANN202
         f"state.{s}": t(f"state.{s}", lang) for s in ("ok", "stale", "offline", "never")
     }
     labels["reports"] = t("map.reports", lang)
+    press = queries.press_items(engine, limit=8)
+    shown = (
+        lang,
+        cfg.map_tiles,
+        profile.bounds,
+        regions,
+        labels,
+        sensors[["name", "kind_label", "lat", "lon", "state"]].values.tolist(),
+        reports[["service_name", "lat", "lon"]].values.tolist(),
+        press[["title", "source", "published_ms"]].values.tolist(),
+    )
+    sig = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+    return sig, (sensors, regions, labels, reports, cfg, profile, press)
+
+
+def _map(sensors, regions, labels, reports, cfg, profile, _press):  # noqa: ANN001, ANN202
     return province_map(
         sensors,
         regions,
@@ -201,8 +279,7 @@ def _map(engine, lang: str):  # noqa: ANN001, ANN202
     )
 
 
-def _press(engine, lang: str):  # noqa: ANN001, ANN202
-    press = queries.press_items(engine, limit=8)
+def _press(press: pd.DataFrame, lang: str):  # noqa: ANN202
     if press.empty:
         return html.P(t("common.no_data", lang), className="mb-0")
     return html.Ul(

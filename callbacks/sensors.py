@@ -23,13 +23,17 @@ from components.sensor_grid import changes, grid_rows, trend_pairs
 from i18n import t
 from layouts._filters import area_names, clean_filters, clean_id, url_search
 from layouts._shell import current_lang
-from layouts.sensors import Ids
+from layouts.sensors import TICK_MS, Ids
 from store import live, queries
+from store.memo import memo
 from store.runtime import get_engine
 from store.writes import now_ms
 
 log = logging.getLogger(__name__)
 DAY_MS = 86_400_000
+# Users on the same filters have the same rows on screen: a tick's reads are shared
+# for one tick at most.
+TICK_TTL_S = TICK_MS / 1000
 
 
 def _filters(kind: object, district: object, state: object, lang: str) -> dict:
@@ -92,14 +96,12 @@ def tick(visible: dict | None, state: str | None):  # noqa: ANN201
     engine = get_engine()
     at = now_ms()
     try:
-        panel, latest = live.panel(engine, ids=[str(i) for i in known], at_ms=at)
+        panel, latest, read_at = _panel(engine, tuple(sorted(str(i) for i in known)))
         update, remove = changes(panel, known, f["state"])
         if not update and not remove:
             return no_update, at
         changed = panel[panel["id"].isin(update)]
-        trends = live.trends(
-            engine, trend_pairs(changed), at, step_minutes=live.TREND_STEP_MINUTES
-        )
+        trends = _trends(engine, frozenset(trend_pairs(changed)), read_at)
     except SQLAlchemyError as exc:
         log.warning("sensors tick could not read the store: %s", exc)
         raise PreventUpdate from exc
@@ -116,6 +118,18 @@ def tick(visible: dict | None, state: str | None):  # noqa: ANN201
     if remove:
         transaction["remove"] = [{"id": i} for i in remove]
     return transaction, at
+
+
+@memo(TICK_TTL_S, maxsize=256)
+def _panel(engine, ids: tuple[str, ...]) -> tuple:  # noqa: ANN001
+    """live.panel of these sensors now, and when now was."""
+    at = now_ms()
+    return (*live.panel(engine, ids=list(ids), at_ms=at), at)
+
+
+@memo(TICK_TTL_S, maxsize=256)
+def _trends(engine, pairs: frozenset, at: int):  # noqa: ANN001, ANN202
+    return live.trends(engine, sorted(pairs), at, step_minutes=live.TREND_STEP_MINUTES)
 
 
 # The browser counts the age of readings between ticks on the server's clock.

@@ -9,13 +9,17 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from i18n import LANG_COOKIE, fmt_datetime, fmt_number, metric_label
-from layouts._shell import Ids, current_lang
+from layouts._shell import ALERT_POLL_MS, Ids, current_lang
 from security import policy
 from security.web import current
 from store import alerting
+from store.memo import memo
 from store.runtime import get_engine
 
 log = logging.getLogger(__name__)
+# The badge ticks every 5 s on every tab of every user: its reads are shared for less
+# than a tick (keyed by the domains the user may read).
+BADGE_TTL_S = ALERT_POLL_MS / 1000 - 1
 
 clientside_callback(
     f"""
@@ -83,11 +87,7 @@ def watch_alerts(_n: int | None, seen: int | None) -> tuple:
     lang = current_lang()
     try:
         engine = get_engine()
-        domains = policy.visible_domains(current())
-        counts = alerting.counts(engine, domains)
-        newest = alerting.alerts(
-            engine, state="open", severity="critical", limit=1, domains=domains
-        )
+        counts, newest = _badge(engine, policy.visible_domains(current()))
     except SQLAlchemyError as exc:
         log.warning("alert badge could not read the store: %s", exc)
         raise PreventUpdate from exc
@@ -101,6 +101,14 @@ def watch_alerts(_n: int | None, seen: int | None) -> tuple:
     if isinstance(seen, int) and alert_id <= seen:
         return count, badge_class, no_update, no_update, no_update
     return count, badge_class, True, alert_text(row, lang), alert_id
+
+
+@memo(BADGE_TTL_S, maxsize=64)
+def _badge(engine, domains: frozenset[str] | None) -> tuple:  # noqa: ANN001
+    """Alert counts and the newest open critical alert in ``domains``."""
+    return alerting.counts(engine, domains), alerting.alerts(
+        engine, state="open", severity="critical", limit=1, domains=domains
+    )
 
 
 # On the wall (?kiosk=1&sound=1) a new critical alert also beeps (assets/shell.js).

@@ -2,16 +2,23 @@
 gauge against its alarm levels, noise against the national limit.
 
 Every builder keeps its traces in a fixed order so the page can Patch their data
-(``*_TRACE`` constants and the docstrings say which trace is where)."""
+(``*_TRACE`` constants and the docstrings say which trace is where).
+
+The builders return the figure as the plain dict Dash sends (``go.Figure(...)
+.to_plotly_json()`` of the same figure), not a ``go.Figure``: plotly validates every
+property on every update, which cost more than a second per page load. The unit tests
+validate the dicts with ``go.Figure(d)`` instead."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from figures.province_map import province_map
@@ -47,17 +54,40 @@ HOVER_FORMAT = "%d/%m/%Y %H:%M"
 
 def local_x(ts_ms: pd.Series | list) -> list[str]:
     """Epoch ms (UTC) as Vietnam wall-clock strings for an x axis."""
-    stamps = pd.to_datetime(pd.Series(ts_ms, dtype="int64"), unit="ms", utc=True)
-    return list(stamps.dt.tz_convert(TZ).dt.strftime("%Y-%m-%d %H:%M:%S"))
+    return [_local(int(v)) for v in ts_ms]
+
+
+@lru_cache(maxsize=65_536)
+def _local(ts_ms: int) -> str:
+    # Cached: every trace and every tick draws the same bucket starts.
+    seconds = datetime.fromtimestamp(ts_ms // 1000, TZ)
+    return seconds.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _values(series: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in series]
 
 
-def _base_layout(fig: go.Figure, height: int | None) -> go.Figure:
-    fig.update_layout(
-        height=height,
+@lru_cache(maxsize=1)
+def _template() -> dict:
+    """The default plotly template, which ``go.Figure`` puts in every figure (shared,
+    never changed)."""
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def _figure(data: list[dict], layout: dict) -> dict:
+    return {"data": data, "layout": {**layout, "template": _template()}}
+
+
+def _axes(layout: dict, prefix: str, n: int) -> list[dict]:
+    """The layout's axes ``prefix``, ``prefix``2, ... (created when missing)."""
+    return [layout.setdefault(f"{prefix}{i + 1 if i else ''}", {}) for i in range(n)]
+
+
+def _base_layout(layout: dict, height: int | None, axes: int = 1) -> dict:
+    if height is not None:
+        layout["height"] = height
+    layout.update(
         autosize=height is None,
         font={"color": _MUTED, "size": 11},
         margin={"l": 40, "r": 8, "t": 24, "b": 28},
@@ -65,15 +95,17 @@ def _base_layout(fig: go.Figure, height: int | None) -> go.Figure:
         plot_bgcolor="rgba(0,0,0,0)",
         hovermode="x unified",
     )
-    fig.update_xaxes(
-        type="date",  # also for an empty panel, which would show 0..5 otherwise
-        gridcolor="rgba(128,128,128,0.2)",
-        zeroline=False,
-        tickformat=TICK_FORMAT,
-        hoverformat=HOVER_FORMAT,
-    )
-    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False)
-    return fig
+    for ax in _axes(layout, "xaxis", axes):
+        ax.update(
+            type="date",  # also for an empty panel, which would show 0..5 otherwise
+            gridcolor="rgba(128,128,128,0.2)",
+            zeroline=False,
+            tickformat=TICK_FORMAT,
+            hoverformat=HOVER_FORMAT,
+        )
+    for ax in _axes(layout, "yaxis", axes):
+        ax.update(gridcolor="rgba(128,128,128,0.2)", zeroline=False)
+    return layout
 
 
 def x_range(x_range: tuple[int, int]) -> list[str]:
@@ -81,10 +113,12 @@ def x_range(x_range: tuple[int, int]) -> list[str]:
     return local_x(list(x_range))
 
 
-def _x_range(fig: go.Figure, rng: tuple[int, int] | None) -> None:
+def _x_range(layout: dict, rng: tuple[int, int] | None, axes: int = 1) -> None:
     # Every panel shows the whole chosen window, also an empty one (not 1970).
     if rng is not None:
-        fig.update_xaxes(range=x_range(rng), autorange=False)
+        window = x_range(rng)
+        for ax in _axes(layout, "xaxis", axes):
+            ax.update(range=list(window), autorange=False)
 
 
 # --- map -----------------------------------------------------------------------------
@@ -130,7 +164,7 @@ def aqi_map(
     category_labels: dict[str, str],
     tiles: str = "",
     bounds: tuple[float, float, float, float] | None = None,
-) -> go.Figure:
+) -> dict:
     """Air stations coloured by their hourly VN_AQI category (QĐ 1459 colours), the AQI
     written on each marker, on the province map's offline background.
 
@@ -138,73 +172,75 @@ def aqi_map(
     ``category_labels``: legend names by category key, plus "none" for no index.
     Trace STATIONS_TRACE holds the stations; then one legend entry per category."""
     empty = pd.DataFrame(columns=["name", "lat", "lon", "state", "kind_label"])
-    base = province_map(empty, regions, {}, None, tiles, bounds)
+    base = province_map(empty, regions, {}, None, tiles, bounds).to_plotly_json()
     use_tiles = bool(tiles)
+    kind = "scattermap" if use_tiles else "scatter"
     marks = station_marks(stations)
-    where = (
-        {"lat": stations["lat"], "lon": stations["lon"]}
-        if use_tiles
-        else {"x": stations["lon"], "y": stations["lat"]}
-    )
-    Trace = go.Scattermap if use_tiles else go.Scatter  # noqa: N806 - a class
-    points = Trace(
-        **where,
-        mode="markers+text",
-        marker={
-            "size": 20,
-            "color": marks["color"],
-            # Tile maps draw markers without outlines.
-            **(
-                {}
-                if use_tiles
-                else {
-                    "line": {
-                        "width": marks["line_width"],
-                        "color": marks["line_color"],
-                    }
-                }
-            ),
-        },
-        text=marks["text"],
-        textfont={"size": 9, "color": "#111"},
-        hovertext=marks["hovertext"],
-        hoverinfo="text",
-        customdata=list(stations["id"]),
-        showlegend=False,
-        name="",
-    )
+    lat, lon = stations["lat"].tolist(), stations["lon"].tolist()
+    marker: dict = {"size": 20, "color": marks["color"]}
+    if not use_tiles:  # tile maps draw markers without outlines
+        marker["line"] = {"width": marks["line_width"], "color": marks["line_color"]}
+    points = {
+        "type": kind,
+        **({"lat": lat, "lon": lon} if use_tiles else {"x": lon, "y": lat}),
+        "mode": "markers+text",
+        "marker": marker,
+        "text": marks["text"],
+        "textfont": {"size": 9, "color": "#111"},
+        "hovertext": marks["hovertext"],
+        "hoverinfo": "text",
+        "customdata": stations["id"].tolist(),
+        "showlegend": False,
+        "name": "",
+    }
     legend = [
-        Trace(
+        {
+            "type": kind,
             **(
                 {"lat": [None], "lon": [None]}
                 if use_tiles
                 else {"x": [None], "y": [None]}
             ),
-            mode="markers",
-            marker={"size": 12, "color": colour},
-            name=category_labels.get(key, key),
-            hoverinfo="skip",
-        )
+            "mode": "markers",
+            "marker": {"size": 12, "color": colour},
+            "name": category_labels.get(key, key),
+            "hoverinfo": "skip",
+        }
         for key, colour in [*AQI_COLOURS.items(), ("none", "#adb5bd")]
     ]
-    fig = go.Figure([points, *legend, *base.data], layout=base.layout)
-    fig.update_layout(
-        legend={
-            "orientation": "h",
-            "y": 0,
-            "yanchor": "top",
-            "x": 0,
-            "font": {"size": 10},
-            "itemclick": False,
-            "itemdoubleclick": False,
-        },
-        margin={"l": 0, "r": 0, "t": 0, "b": 44},
-        uirevision="aqi-map",
-    )
-    return fig
+    layout = base["layout"]
+    layout["legend"] = {
+        **layout.get("legend", {}),
+        "orientation": "h",
+        "y": 0,
+        "yanchor": "top",
+        "x": 0,
+        "font": {"size": 10},
+        "itemclick": False,
+        "itemdoubleclick": False,
+    }
+    layout["margin"] = {**layout.get("margin", {}), "l": 0, "r": 0, "t": 0, "b": 44}
+    layout["uirevision"] = "aqi-map"
+    return {"data": [points, *legend, *base["data"]], "layout": layout}
 
 
 # --- pollutants ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _grid_layout(titles: tuple[str, ...]) -> dict:
+    """make_subplots' layout for the 2 x 3 grid (axes domains, titles), without its
+    template; built once per language."""
+    layout = make_subplots(
+        rows=2,
+        cols=3,
+        shared_xaxes=True,
+        subplot_titles=list(titles),
+        vertical_spacing=0.16,
+        horizontal_spacing=0.09,
+    ).to_plotly_json()["layout"]
+    layout.pop("template", None)
+    return layout
 
 
 def pollutant_grid(
@@ -212,42 +248,41 @@ def pollutant_grid(
     titles: dict[str, str],
     height: int | None = None,
     x_range: tuple[int, int] | None = None,
-) -> go.Figure:
+) -> dict:
     """Small multiples, one per pollutant of POLLUTANTS (trace i is POLLUTANTS[i]),
     over ``x_range`` (epoch ms) when given.
 
     ``frames``: per pollutant, columns ts (epoch ms) and mean; a missing or empty
     frame draws an empty panel. ``titles``: panel titles by pollutant."""
-    fig = make_subplots(
-        rows=2,
-        cols=3,
-        shared_xaxes=True,
-        subplot_titles=[titles.get(p, p) for p in POLLUTANTS],
-        vertical_spacing=0.16,
-        horizontal_spacing=0.09,
-    )
+    n = len(POLLUTANTS)
+    layout = copy.deepcopy(_grid_layout(tuple(titles.get(p, p) for p in POLLUTANTS)))
+    data = []
     for i, p in enumerate(POLLUTANTS):
         x, y = series_xy(frames.get(p))
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                name=titles.get(p, p),
-                line={"width": 1.5, "color": "#0d6efd"},
-                connectgaps=False,
-                showlegend=False,
-            ),
-            row=i // 3 + 1,
-            col=i % 3 + 1,
+        data.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": y,
+                "mode": "lines",
+                "name": titles.get(p, p),
+                "line": {"width": 1.5, "color": "#0d6efd"},
+                "connectgaps": False,
+                "showlegend": False,
+                "xaxis": f"x{i + 1 if i else ''}",
+                "yaxis": f"y{i + 1 if i else ''}",
+            }
         )
-    _base_layout(fig, height)
-    fig.update_layout(margin={"l": 36, "r": 6, "t": 22, "b": 24}, hovermode="closest")
-    fig.update_annotations(font={"size": 11})
-    fig.update_xaxes(nticks=3, tickangle=0, tickfont={"size": 9})
-    _x_range(fig, x_range)
-    fig.update_yaxes(nticks=4, rangemode="tozero")
-    return fig
+    _base_layout(layout, height, n)
+    layout.update(margin={"l": 36, "r": 6, "t": 22, "b": 24}, hovermode="closest")
+    for a in layout.get("annotations", []):
+        a["font"] = {**a.get("font", {}), "size": 11}
+    for ax in _axes(layout, "xaxis", n):
+        ax.update(nticks=3, tickangle=0, tickfont={"size": 9})
+    _x_range(layout, x_range, n)
+    for ax in _axes(layout, "yaxis", n):
+        ax.update(nticks=4, rangemode="tozero")
+    return _figure(data, layout)
 
 
 def series_xy(df: pd.DataFrame | None) -> tuple[list[str], list[float | None]]:
@@ -269,48 +304,79 @@ def water_chart(
     height: int | None = None,
     empty_text: str = "",
     x_range: tuple[int, int] | None = None,
-) -> go.Figure:
+) -> dict:
     """A gauge's water level (trace 0) with its alarm levels I, II, III as horizontal
     lines. ``levels``: {"I": m, "II": m, "III": m}, any may be missing. Without a
     gauge (no levels, no data) the panel says ``empty_text`` instead of empty axes."""
     x, y = series_xy(df)
-    fig = go.Figure(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines",
-            name=name,
-            line={"width": 2, "color": "#0dcaf0"},
-            fill="tozeroy",
-            fillcolor="rgba(13,202,240,0.12)",
-        )
-    )
+    data = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": y,
+            "mode": "lines",
+            "name": name,
+            "line": {"width": 2, "color": "#0dcaf0"},
+            "fill": "tozeroy",
+            "fillcolor": "rgba(13,202,240,0.12)",
+        }
+    ]
+    shapes, notes = [], []
     for key in ("I", "II", "III"):
         if key not in levels:
             continue
-        fig.add_hline(
-            y=levels[key],
-            line={"color": LEVEL_COLOURS[key], "width": 1.5, "dash": "dash"},
-            annotation_text=level_labels.get(key, key),
-            annotation_position="top left",
-            annotation_font={"color": LEVEL_COLOURS[key], "size": 10},
+        # What fig.add_hline draws: a line across the plot and its label above it.
+        shapes.append(
+            {
+                "line": {"color": LEVEL_COLOURS[key], "width": 1.5, "dash": "dash"},
+                "type": "line",
+                "x0": 0,
+                "x1": 1,
+                "xref": "x domain",
+                "y0": levels[key],
+                "y1": levels[key],
+                "yref": "y",
+            }
         )
-    _base_layout(fig, height)
-    fig.update_layout(showlegend=False)
+        notes.append(
+            {
+                "font": {"color": LEVEL_COLOURS[key], "size": 10},
+                "showarrow": False,
+                "text": level_labels.get(key, key),
+                "x": 0,
+                "xanchor": "left",
+                "xref": "x domain",
+                "y": levels[key],
+                "yanchor": "bottom",
+                "yref": "y",
+            }
+        )
+    layout: dict = {}
+    if shapes:
+        layout.update(shapes=shapes, annotations=notes)
+    _base_layout(layout, height)
+    layout["showlegend"] = False
     if not x and not levels:
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        fig.add_annotation(
-            text=empty_text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+        layout["xaxis"]["visible"] = False
+        layout["yaxis"]["visible"] = False
+        layout.setdefault("annotations", []).append(
+            {
+                "showarrow": False,
+                "text": empty_text,
+                "x": 0.5,
+                "xref": "paper",
+                "y": 0.5,
+                "yref": "paper",
+            }
         )
-        return fig
-    fig.update_yaxes(ticksuffix=" m")
-    _x_range(fig, x_range)
+        return _figure(data, layout)
+    layout["yaxis"]["ticksuffix"] = " m"
+    _x_range(layout, x_range)
     top = max([v for v in levels.values()] + [v for v in y if v is not None] + [0])
     bottom = min([v for v in y if v is not None] + [min(levels.values(), default=0)])
     pad = max(0.3, (top - bottom) * 0.08)
-    fig.update_yaxes(range=[max(0, bottom - pad), top + pad])
-    return fig
+    layout["yaxis"]["range"] = [max(0, bottom - pad), top + pad]
+    return _figure(data, layout)
 
 
 # --- noise ---------------------------------------------------------------------------
@@ -348,37 +414,38 @@ def noise_chart(
     limit_label: str,
     height: int | None = None,
     legend: bool = True,
-) -> go.Figure:
+) -> dict:
     """LAeq of each meter against the limit (``legend=False`` names them on hover
     only). Trace LIMIT_TRACE is the limit (a step
     line, ``shape="hv"``); trace i + 1 is frames[i], given as (name, frame)."""
     lx, ly = noise_limit_xy(start_ms, end_ms)
-    traces = [
-        go.Scatter(
-            x=lx,
-            y=ly,
-            mode="lines",
-            name=limit_label,
-            line={"color": LIMIT_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
-            hoverinfo="skip",
-            showlegend=True,
-        )
+    data = [
+        {
+            "type": "scatter",
+            "x": lx,
+            "y": ly,
+            "mode": "lines",
+            "name": limit_label,
+            "line": {"color": LIMIT_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
+            "hoverinfo": "skip",
+            "showlegend": True,
+        }
     ]
     for name, df in frames:
         x, y = series_xy(df)
-        traces.append(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                name=escape(name, quote=False),  # legend and hover render HTML
-                line={"width": 1.3},
-                showlegend=legend,
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": y,
+                "mode": "lines",
+                "name": escape(name, quote=False),  # legend and hover render HTML
+                "line": {"width": 1.3},
+                "showlegend": legend,
+            }
         )
-    fig = go.Figure(traces)
-    _base_layout(fig, height)
-    fig.update_layout(
+    layout = _base_layout({}, height)
+    layout.update(
         legend={
             "orientation": "h",
             "y": 1,
@@ -389,6 +456,6 @@ def noise_chart(
         },
         margin={"l": 40, "r": 8, "t": 24, "b": 8},
     )
-    fig.update_yaxes(ticksuffix=" dB", range=[35, 95])
-    _x_range(fig, (start_ms, end_ms))
-    return fig
+    layout["yaxis"].update(ticksuffix=" dB", range=[35, 95])
+    _x_range(layout, (start_ms, end_ms))
+    return _figure(data, layout)

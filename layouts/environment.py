@@ -45,6 +45,7 @@ class Ids:
     NOISE = "env-noise"
     WEATHER = "env-weather"
     AS_OF = "env-as-of"
+    SENT = "env-sent"  # what the figures hold, so that a tick sends only what changed
 
 
 def clean_query(query: dict, lang: str) -> tuple[dict[str, str | None], list[str]]:
@@ -92,6 +93,7 @@ def layout(**query: object) -> html.Div:
         [
             dcc.Location(id=Ids.URL, refresh="callback-nav"),
             dcc.Interval(id=Ids.INTERVAL, interval=TICK_MS),
+            dcc.Store(id=Ids.SENT),
             dbc.Row(
                 [
                     dbc.Col(

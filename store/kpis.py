@@ -93,8 +93,14 @@ def _daily_trend(
 
 
 def sensor_kpi(
-    engine: Engine, domain: str, at_ms: int | None = None, days: int = 7
+    engine: Engine,
+    domain: str,
+    at_ms: int | None = None,
+    days: int = 7,
+    with_trend: bool = True,
 ) -> Kpi:
+    """The domain's KPI now; ``with_trend=False`` leaves the trend empty (the
+    overview's ticks redraw only the values, and the trend is its costly part)."""
     spec = SENSOR_KPIS[domain]
     at = now_ms() if at_ms is None else at_ms
     lv = LatestValue.__table__.c
@@ -117,7 +123,9 @@ def sensor_kpi(
         spec.better,
         status_of(value, target, spec.better),
         len(fresh),
-        _daily_trend(engine, spec.kind, spec.metric, at, days),
+        _daily_trend(engine, spec.kind, spec.metric, at, days)
+        if with_trend
+        else pd.DataFrame(columns=["ts", "value"]),
     )
 
 
@@ -154,12 +162,15 @@ def citizens_kpi(engine: Engine, at_ms: int | None = None, days: int = 7) -> Kpi
     )
 
 
-def domain_kpis(engine: Engine, at_ms: int | None = None) -> dict[str, Kpi | None]:
-    """Every domain's headline KPI; None where no source is connected yet."""
+def domain_kpis(
+    engine: Engine, at_ms: int | None = None, with_trend: bool = True
+) -> dict[str, Kpi | None]:
+    """Every domain's headline KPI; None where no source is connected yet.
+    ``with_trend=False``: sensor KPIs without their 7-day trend (see sensor_kpi)."""
     at = now_ms() if at_ms is None else at_ms
     out: dict[str, Kpi | None] = {d: None for d in DOMAINS}
     for domain in SENSOR_KPIS:
-        out[domain] = sensor_kpi(engine, domain, at)
+        out[domain] = sensor_kpi(engine, domain, at, with_trend=with_trend)
     out["citizens"] = citizens_kpi(engine, at)
     return out
 

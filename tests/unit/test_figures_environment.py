@@ -1,8 +1,10 @@
-"""Figure builders of the environment page, without a browser."""
+"""Figure builders of the environment page, without a browser. The builders return
+plain dicts; ``go.Figure(d)`` validates every property of them as plotly would."""
 
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from figures import environment as env
 from store.aqi import POLLUTANTS
@@ -27,7 +29,9 @@ def _stations() -> pd.DataFrame:
 
 
 def test_map_colours_each_station_by_its_official_category_colour():
-    fig = env.aqi_map(_stations(), [{"name": "X", "lat": 21.1, "lon": 106}], LABELS)
+    fig = go.Figure(
+        env.aqi_map(_stations(), [{"name": "X", "lat": 21.1, "lon": 106}], LABELS)
+    )
     points = fig.data[env.STATIONS_TRACE]
     assert list(points.marker.color) == ["#00E400", "#FF7E00", "#adb5bd"]
     assert list(points.text) == ["42", "128", "–"]
@@ -39,13 +43,15 @@ def test_map_colours_each_station_by_its_official_category_colour():
 
 
 def test_map_uses_tiles_only_when_configured():
-    fig = env.aqi_map(_stations(), [], LABELS, tiles="https://tiles.example/{z}")
+    fig = go.Figure(
+        env.aqi_map(_stations(), [], LABELS, tiles="https://tiles.example/{z}")
+    )
     assert fig.data[env.STATIONS_TRACE].type == "scattermap"
 
 
 def test_pollutant_grid_has_one_trace_per_pollutant_in_order():
     frames = {"pm25": pd.DataFrame({"ts": [T0, T0 + HOUR], "mean": [30.0, None]})}
-    fig = env.pollutant_grid(frames, {p: p.upper() for p in POLLUTANTS})
+    fig = go.Figure(env.pollutant_grid(frames, {p: p.upper() for p in POLLUTANTS}))
     assert [t.name for t in fig.data] == [p.upper() for p in POLLUTANTS]
     assert list(fig.data[0].x) == ["2026-11-25 00:00:00", "2026-11-25 01:00:00"]
     assert list(fig.data[0].y) == [30.0, None]
@@ -54,8 +60,10 @@ def test_pollutant_grid_has_one_trace_per_pollutant_in_order():
 
 def test_water_chart_draws_the_three_alarm_levels_and_keeps_them_in_view():
     df = pd.DataFrame({"ts": [T0, T0 + HOUR], "mean": [2.5, 2.7]})
-    fig = env.water_chart(
-        df, {"I": 4.3, "II": 5.3, "III": 6.3}, "Mực nước", {"I": "BĐ I"}
+    fig = go.Figure(
+        env.water_chart(
+            df, {"I": 4.3, "II": 5.3, "III": 6.3}, "Mực nước", {"I": "BĐ I"}
+        )
     )
     assert sorted(s.y0 for s in fig.layout.shapes) == [4.3, 5.3, 6.3]
     assert [a.text for a in fig.layout.annotations][0] == "BĐ I"
@@ -76,8 +84,10 @@ def test_noise_limit_follows_qcvn_26_day_and_night():
 
 def test_noise_chart_puts_the_limit_first_and_the_meters_after():
     df = pd.DataFrame({"ts": [T0], "mean": [61.0]})
-    fig = env.noise_chart(
-        [("Ngọc Hân", df), ("Từ Sơn", df)], T0, T0 + HOUR, "Giới hạn", legend=False
+    fig = go.Figure(
+        env.noise_chart(
+            [("Ngọc Hân", df), ("Từ Sơn", df)], T0, T0 + HOUR, "Giới hạn", legend=False
+        )
     )
     assert fig.data[env.LIMIT_TRACE].name == "Giới hạn"
     assert fig.data[env.LIMIT_TRACE].line.shape == "hv"
@@ -86,13 +96,15 @@ def test_noise_chart_puts_the_limit_first_and_the_meters_after():
 
 
 def test_water_chart_without_a_gauge_says_so_instead_of_empty_axes():
-    fig = env.water_chart(None, {}, "Mực nước", {}, empty_text="Không có trạm")
+    fig = go.Figure(
+        env.water_chart(None, {}, "Mực nước", {}, empty_text="Không có trạm")
+    )
     assert fig.layout.annotations[0].text == "Không có trạm"
     assert fig.layout.xaxis.visible is False
 
 
 def test_every_panel_shows_the_whole_window_even_when_empty():
-    fig = env.pollutant_grid({}, {}, x_range=(T0, T0 + 24 * HOUR))
+    fig = go.Figure(env.pollutant_grid({}, {}, x_range=(T0, T0 + 24 * HOUR)))
     window = ["2026-11-25 00:00:00", "2026-11-26 00:00:00"]
     assert list(fig.layout.xaxis.range) == window
     assert list(fig.layout.xaxis6.range) == window
