@@ -100,6 +100,10 @@ T: dict[str, dict[str, str]] = {
     "level.alarm": {"vi": "Báo động", "en": "Alarm"},
     "level.warn": {"vi": "Cảnh báo", "en": "Warning"},
     "overview.map": {"vi": "Bản đồ tỉnh", "en": "Province map"},
+    "overview.not_your_domain": {
+        "vi": "Ngoài lĩnh vực được giao cho tài khoản",
+        "en": "Outside your account's domains",
+    },
     "overview.system": {
         "vi": "Cảm biến hoạt động: {ok}/{total} · Bản tin lỗi: {dead}",
         "en": "Sensors reporting: {ok}/{total} · Rejected messages: {dead}",

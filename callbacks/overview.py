@@ -25,6 +25,8 @@ from figures.sparkline import STATUS_COLOURS, sparkline, trend_xy
 from i18n import T, fmt_datetime, fmt_number, t, unit_label
 from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
+from security import policy
+from security.web import current
 from store import alerting, kpis, queries
 from store.memo import TTLMemo, memo
 from store.metrics import METRICS
@@ -54,9 +56,18 @@ def _trends(engine) -> dict[str, pd.DataFrame]:  # noqa: ANN001
     return {d: k.trend for d, k in kpis.domain_kpis(engine).items() if k is not None}
 
 
-@memo(TICK_TTL_S, maxsize=4)
-def _alerts_now(engine) -> tuple[dict[str, int], pd.DataFrame]:  # noqa: ANN001
-    return alerting.counts(engine), alerting.alerts(engine, state="open", limit=50)
+@memo(TICK_TTL_S, maxsize=64)
+def _alerts_now(  # noqa: ANN001
+    engine, domains: frozenset[str] | None
+) -> tuple[dict[str, int], pd.DataFrame]:
+    """Alert counts and open alerts in ``domains`` (None: all)."""
+    return alerting.counts(engine, domains), alerting.alerts(
+        engine, state="open", limit=50, domains=domains
+    )
+
+
+def _readable(domain: str, domains: frozenset[str] | None) -> bool:
+    return domains is None or domain in domains
 
 
 @memo(TICK_TTL_S, maxsize=4)
@@ -113,14 +124,19 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
     # n_intervals from the browser: anything but a count is the first draw.
     tick = n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
     domains = _ids(0)
+    # Staff read the data of their own domains only: other tiles say so, and the
+    # alerts and map layers are filtered (leaders, officers and admins read all).
+    readable = policy.visible_domains(current())
     redraw_sparks = tick % SPARK_EVERY == 0
     redraw_map = tick % MAP_EVERY == 0
     try:
-        domain_kpis = _kpis_now(engine)
+        domain_kpis = {
+            d: k for d, k in _kpis_now(engine).items() if _readable(d, readable)
+        }
         trends = _trends(engine) if redraw_sparks else {}
-        alert_counts, newest = _alerts_now(engine)
+        alert_counts, newest = _alerts_now(engine, readable)
         counts, dead, as_of = _system_now(engine)
-        shown = _map_and_press(engine, lang, drawn) if redraw_map else None
+        shown = _map_and_press(engine, lang, drawn, readable) if redraw_map else None
     except SQLAlchemyError as exc:
         log.warning("overview could not read the store: %s", exc)
         down = t("common.store_down", lang, error=type(exc).__name__)
@@ -137,7 +153,12 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
             no_update,
             no_update,
         )
-    texts = [tile_texts(domain_kpis.get(d), lang) for d in domains]
+    texts = [
+        tile_texts(domain_kpis.get(d), lang)
+        if _readable(d, readable)
+        else ("–", t("overview.not_your_domain", lang), "nodata")
+        for d in domains
+    ]
     classes = [f"ioc-tile ioc-status-{status} h-100" for _v, _t, status in texts]
     sparks = [_spark(domain_kpis.get(d), trends.get(d), tick) for d in _ids(3)]
     as_of_text = (
@@ -223,23 +244,34 @@ def alert_strip(counts: dict[str, int], newest: pd.DataFrame, lang: str) -> list
     ]
 
 
-def _map_and_press(engine, lang: str, drawn: str | None) -> tuple:  # noqa: ANN001
+def _map_and_press(  # noqa: ANN001
+    engine, lang: str, drawn: str | None, readable: frozenset[str] | None
+) -> tuple:
     """(map figure, press list, signature) when what they show differs from what the
     page drew (``drawn``), else no_update thrice."""
-    sig, inputs = _map_inputs(engine, lang)
+    sig, inputs = _map_inputs(engine, lang, readable)
     if sig == drawn:
         return no_update, no_update, no_update
     figure = _MAPS.get(sig, lambda: _map(*inputs))
     return figure, _press(inputs[-1], lang), sig
 
 
-@memo(TICK_TTL_S, maxsize=8)
-def _map_inputs(engine, lang: str) -> tuple[str, tuple]:  # noqa: ANN001
-    """What the map and the press list show, and its signature (the same on every
-    worker, so a tick answered by another worker still matches)."""
+@memo(TICK_TTL_S, maxsize=64)
+def _map_inputs(  # noqa: ANN001
+    engine, lang: str, readable: frozenset[str] | None
+) -> tuple[str, tuple]:
+    """What the map and the press list show to a reader of ``readable`` domains, and
+    its signature (the same on every worker, so a tick answered by another worker
+    still matches)."""
     cfg = config.load()
     profile = province.cached(str(cfg.profile))
     sensors = queries.sensors(engine)
+    if readable is not None:
+        own = [
+            _readable(alerting.DOMAIN_OF_KIND.get(k, ""), readable)
+            for k in sensors["kind"]
+        ]
+        sensors = sensors[own].reset_index(drop=True)
     sensors["name"] = sensors["name"] if lang == "vi" else sensors["name_en"]
     sensors["kind_label"] = [
         t(f"kind.{k}", lang) if f"kind.{k}" in T else k for k in sensors["kind"]
@@ -249,6 +281,8 @@ def _map_inputs(engine, lang: str) -> tuple[str, tuple]:  # noqa: ANN001
         for a in profile.areas_at(profile.filter_level)
     ]
     reports = queries.citizen_reports(engine, status="open", limit=500)
+    if not _readable("citizens", readable):
+        reports = reports.iloc[0:0]
     labels = {
         f"state.{s}": t(f"state.{s}", lang) for s in ("ok", "stale", "offline", "never")
     }

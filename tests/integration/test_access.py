@@ -584,3 +584,76 @@ def test_an_admin_revokes_a_key_through_the_page_and_it_stops_at_once(store):
         probe.get("/api/v1/sensors", headers={"X-API-Key": api_key}).status_code == 401
     )
     assert audit.entries(store, action="apikey.revoke").iloc[0]["target"] == str(key_id)
+
+
+# -- the overview shows staff their own domains only ----------------------------------
+
+
+def _overview(client) -> dict:
+    """The overview's first draw, as the browser asks for it (each ALL output as the
+    list of the six tiles' ids)."""
+    from store.kpis import DOMAINS
+
+    key = next(k for k in _callbacks() if "overview-map.figure" in k)
+    outputs = []
+    for o in _outputs(key):
+        if isinstance(o["id"], dict):
+            o = [
+                {"id": {**o["id"], "domain": d}, "property": o["property"]}
+                for d in DOMAINS
+            ]
+        outputs.append(o)
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [
+            {"id": "overview-interval", "property": "n_intervals", "value": None}
+        ],
+        "state": [{"id": "overview-press", "property": "data-drawn", "value": None}],
+        "changedPropIds": [],
+    }
+    resp = client.post("/_dash-update-component", json=body)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    return resp.get_json()["response"]
+
+
+def test_the_overview_shows_staff_only_the_data_of_their_domains(store):
+    writes.upsert_citizen_reports(
+        store,
+        [
+            {
+                "id": "r1",
+                "source": "open311",
+                "status": "open",
+                "service_name": "Rác thải",
+                "lat": 21.18,
+                "lon": 106.07,
+                "requested_ms": T0,
+            }
+        ],
+    )
+    station = sensor_row(period_s=600)["name"]
+    leader = _overview(session_client(store, ("leader",)))
+    staff = _overview(session_client(store, ("staff",), ("economy",)))
+    own = _overview(session_client(store, ("staff",), ("environment",)))
+    # The open critical PM2.5 alert: in the leader's and the environment staff's
+    # strip, not in an economy staff member's.
+    assert station in json.dumps(leader["overview-alerts"], ensure_ascii=False)
+    assert station in json.dumps(own["overview-alerts"], ensure_ascii=False)
+    assert station not in json.dumps(staff["overview-alerts"], ensure_ascii=False)
+
+    # Map layers: sensors and citizens' reports only of readable domains.
+    def points(answer: dict) -> int:
+        return sum(
+            len(tr.get("x") or tr.get("lat") or [])
+            for tr in answer["overview-map"]["figure"]["data"]
+            if tr.get("name")
+        )
+
+    assert points(leader) > points(staff)
+    names = json.dumps(staff["overview-map"], ensure_ascii=False)
+    assert station not in names and "Rác thải" not in names
+    # Tiles of other domains say they are outside the account's domains.
+    not_yours = json.dumps(staff, ensure_ascii=False).count("Ngoài lĩnh vực")
+    assert not_yours == 5  # every domain but economy
+    assert "Ngoài lĩnh vực" not in json.dumps(leader, ensure_ascii=False)

@@ -268,6 +268,9 @@ def _filter_call(client, output: str, values: dict[str, object], state=()):
     )
 
 
+ENV_STATE = [{"id": "env-sent", "property": "data", "value": None}]
+
+
 @pytest.mark.parametrize("payload", INJECTIONS, ids=IDS)
 def test_injection_in_every_filter_callback_changes_nothing(store, payload):
     client = session_client(
@@ -308,7 +311,7 @@ def test_injection_in_every_filter_callback_changes_nothing(store, payload):
             ("env-gauge", "value"): None,
         }
         values[(f"env-{which}", "value")] = payload
-        _text(_filter_call(client, "env-map.figure", values))
+        _text(_filter_call(client, "env-map.figure", values, ENV_STATE))
     # The station and gauge pick lists: an unknown station shows no data.
     for which in ("station", "gauge"):
         values = {
@@ -319,7 +322,7 @@ def test_injection_in_every_filter_callback_changes_nothing(store, payload):
             ("env-gauge", "value"): None,
         }
         values[(f"env-{which}", "value")] = payload
-        _text(_filter_call(client, "env-map.figure", values))
+        _text(_filter_call(client, "env-map.figure", values, ENV_STATE))
     # The audit trail's free-text filters (admin).
     for which in ("action", "actor", "range"):
         values = {
