@@ -129,6 +129,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Open311 GeoReport v2 base URL of the citizens' feedback system "
         "(…/open311/v2); empty = the simulated one when simulating",
     ),
+    Setting(
+        "IOC_OPEN311_API_KEY",
+        "",
+        "API key the Open311 poller sends as its api_key parameter, when that "
+        "system asks for one",
+    ),
     Setting("IOC_POLL_TIMEOUT_S", "10", "HTTP timeout of a poller's fetch, seconds"),
     Setting(
         "IOC_BACKFILL_DAYS",
@@ -246,6 +252,7 @@ class Config:
     admin_password: str = ""
     api_key: str = ""
     api_key_role: str = "leader"
+    open311_api_key: str = ""
     session_idle_min: int = 30
     session_hours: int = 12
     cookie_secure: str = "auto"
@@ -325,6 +332,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         admin_password=_get(env, "IOC_ADMIN_PASSWORD"),
         api_key=_get(env, "IOC_API_KEY").strip(),
         api_key_role=_get(env, "IOC_API_KEY_ROLE").strip(),
+        open311_api_key=_get(env, "IOC_OPEN311_API_KEY").strip(),
         session_idle_min=int(_get(env, "IOC_SESSION_IDLE_MINUTES")),
         session_hours=int(_get(env, "IOC_SESSION_HOURS")),
         cookie_secure=_get(env, "IOC_COOKIE_SECURE").strip().lower(),

@@ -68,7 +68,9 @@ def build_pollers(cfg: Config) -> list[Poller]:
     if not open311 and cfg.simulate:
         open311 = f"http://127.0.0.1:{cfg.sim_http_port}/open311/v2"
     if open311:
-        pollers.append(Open311Poller(open311, interval_s=60))
+        pollers.append(
+            Open311Poller(open311, interval_s=60, api_key=cfg.open311_api_key or None)
+        )
     return pollers
 
 

@@ -137,6 +137,8 @@ class SystemsServer(ThreadingHTTPServer):
         self.seed = seed
         self.faults: dict[str, str] = {}
         self.timeout_s = 30.0
+        # When set, Open311 requests must carry it as api_key (GeoReport v2: 403).
+        self.api_key: str | None = None
         self.wards = sorted(profile.areas_at("ward"), key=lambda a: a.code) or sorted(
             profile.areas.values(), key=lambda a: a.code
         )
@@ -186,6 +188,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, "application/rss+xml; charset=utf-8", body)
         if url.path == "/open311/v2/services.json":
             return self._json(200, services_json(self.server))
+        if url.path.startswith("/open311/") and self.server.api_key is not None:
+            if parse_qs(url.query).get("api_key") != [self.server.api_key]:
+                return self._json(
+                    403, [{"code": 403, "description": "invalid api_key"}]
+                )
         if url.path == "/open311/v2/requests.json":
             try:
                 answer = requests_json(self.server, now, parse_qs(url.query))

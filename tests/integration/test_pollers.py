@@ -92,6 +92,25 @@ def test_open311_reports_are_stored_and_updated_by_id(engine, systems, client):
     assert len(queries.citizen_reports(engine, limit=1000)) == 40
 
 
+def test_open311_poller_sends_its_api_key_and_a_wrong_one_turns_red(
+    engine, systems, client
+):
+    from datasources.open311 import Open311Poller
+
+    server, base = systems
+    server.api_key = "so-tttt-bac-ninh-2026"
+    health = lambda: queries.source_health(engine).set_index("source").loc["o:k"]  # noqa: E731
+    keyless = Open311Poller(base + "/open311/v2", name="o:k")
+    assert not keyless.run_once(engine, client)
+    assert "403" in health().error_text and queries.citizen_reports(engine).empty
+    keyed = Open311Poller(
+        base + "/open311/v2", name="o:k", api_key="so-tttt-bac-ninh-2026"
+    )
+    assert keyed.run_once(engine, client)
+    assert health().status == "ok"
+    assert len(queries.citizen_reports(engine, limit=1000)) == 40
+
+
 def test_open311_garbage_is_a_clear_error():
     from datasources.open311 import parse_requests
     from datasources.pollers import PollError
