@@ -16,6 +16,7 @@ from flask_compress import Compress
 
 import compression
 import config
+from api.open311 import bp as open311
 from api.v1 import bp as api_v1
 from i18n import t
 from layouts._shell import shell
@@ -41,6 +42,7 @@ compression.configure(server)
 Compress(server)
 server.json.ensure_ascii = False  # Vietnamese names readable in API answers
 server.register_blueprint(api_v1)
+server.register_blueprint(open311)
 
 import callbacks  # noqa: E402,F401 - registers every callback once
 from security import web as security_web  # noqa: E402

@@ -394,6 +394,10 @@ T: dict[str, dict[str, str]] = {
     "audit.action.rule.update": {"vi": "Sửa quy tắc cảnh báo", "en": "Rule changed"},
     "audit.action.access.denied": {"vi": "Bị từ chối quyền", "en": "Access denied"},
     "audit.action.report.download": {"vi": "Tải báo cáo", "en": "Report download"},
+    "audit.action.feedback.submit": {
+        "vi": "Tiếp nhận phản ánh (Open311)",
+        "en": "Citizen report filed (Open311)",
+    },
     "admin.range.24h": {"vi": "24 giờ", "en": "24 h"},
     "admin.range.7d": {"vi": "7 ngày", "en": "7 days"},
     "admin.range.30d": {"vi": "30 ngày", "en": "30 days"},

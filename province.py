@@ -41,6 +41,18 @@ class Department:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A kind of citizen's report (an Open311 service): pothole, flooding, noise."""
+
+    code: str
+    name: str
+    name_en: str
+    group: str
+    group_en: str
+    agency: str  # the department that handles it
+
+
+@dataclass(frozen=True)
 class SensorSpec:
     id: str
     kind: str
@@ -76,6 +88,7 @@ class Profile:
     departments: tuple[Department, ...]
     kinds: dict[str, dict]
     sensors: tuple[SensorSpec, ...]
+    services: tuple[Service, ...] = ()
 
     def area(self, code: str) -> Area:
         return self.areas[code]
@@ -93,6 +106,9 @@ class Profile:
 
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
+
+    def service(self, code: str) -> Service | None:
+        return next((s for s in self.services if s.code == code), None)
 
     def contains(self, lat: float, lon: float) -> bool:
         south, west, north, east = self.bounds
@@ -233,6 +249,26 @@ def load_profile(path: Path | str, known_metrics: set[str] | None = None) -> Pro
         departments.append(
             Department(code, _need(d, "name", where), d.get("name_en", code))
         )
+    services: list[Service] = []
+    for i, sv in enumerate(doc.get("services", [])):
+        where = f"{name} services[{i}]"
+        code = _need(sv, "code", where)
+        if any(x.code == code for x in services):
+            raise ValueError(f"{where}: duplicate service code {code!r}")
+        agency = _need(sv, "agency", where)
+        if not any(d.code == agency for d in departments):
+            raise ValueError(f"{where}: unknown agency {agency!r}")
+        group = sv.get("group", "")
+        services.append(
+            Service(
+                code,
+                _need(sv, "name", where),
+                sv.get("name_en", code),
+                group,
+                sv.get("group_en", group),
+                agency,
+            )
+        )
     profile = Profile(
         code=_need(doc, "code", name),
         name=_need(doc, "name", name),
@@ -245,6 +281,7 @@ def load_profile(path: Path | str, known_metrics: set[str] | None = None) -> Pro
         departments=tuple(departments),
         kinds=kinds,
         sensors=(),
+        services=tuple(services),
     )
     sensors: list[SensorSpec] = []
     seen: set[str] = set()

@@ -68,6 +68,10 @@ def _no_route(exc: HTTPException) -> Response | HTTPException:
     # Routing fails before a blueprint is chosen: answer JSON under /api/ anyway.
     if request.path.startswith("/api/"):
         return _http_error(exc)
+    if request.path.startswith("/open311/"):
+        from api.open311 import errors
+
+        return errors(exc.code or 404, exc.description or "no such path")
     return exc
 
 

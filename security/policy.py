@@ -25,6 +25,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"admin"}),
     "reports.export": frozenset(ROLES),
     "directives.issue": frozenset({"leader"}),
+    # Filing a citizen's report through Open311 (a citizen app's key: staff of the
+    # citizens domain, which the page rule of /y-kien checks).
+    "feedback.submit": frozenset({"leader", "duty_officer", "staff"}),
 }
 
 _WATCH = frozenset({"leader", "duty_officer", "admin"})
@@ -78,6 +81,7 @@ API: tuple[tuple[str, str], ...] = (
     ("/api/v1/alerts", "/canh-bao"),
     ("/api/v1/aqi", "/moi-truong"),
     ("/api/v1/openapi.json", "/"),
+    ("/open311/v2", "/y-kien"),
 )
 
 

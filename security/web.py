@@ -190,7 +190,7 @@ def _same_origin() -> bool:
 
 _MESSAGES = {
     "sign_in": "sign in first: no session, or it has ended",
-    "api_key": "send a valid X-API-Key header (or sign in)",
+    "api_key": "send a valid X-API-Key header or api_key parameter (or sign in)",
     "forbidden": "your role may not read or do this",
     "cross_origin": "a request from another site was refused",
     "bad_request": "the request body is not a Dash callback request",
@@ -225,7 +225,7 @@ def _check_request() -> Response | None:
     if request.method not in SAFE_METHODS and not _same_origin():
         return _json_error(403, "cross_origin")
     engine = get_engine()
-    if path.startswith("/api/"):
+    if path.startswith(("/api/", "/open311/")):
         return _check_api(engine, path)
     info = accounts.resume_session(
         engine,
@@ -255,6 +255,9 @@ def _check_request() -> Response | None:
 
 def _check_api(engine: object, path: str) -> Response | None:
     key = request.headers.get("X-API-Key", "")
+    open311 = path.startswith("/open311/")
+    if open311 and not key:
+        key = request.values.get("api_key", "")  # GeoReport v2 sends it so
     who = None
     if key:
         who = accounts.check_api_key(engine, key)
@@ -268,12 +271,25 @@ def _check_api(engine: object, path: str) -> Response | None:
         )
         who = info.principal if info else None
     if who is None:
-        return _json_error(401, "api_key")
+        return (
+            _open311_error(403, "api_key") if open311 else _json_error(401, "api_key")
+        )
     g.principal = who
     page = policy.api_page(path)
     if page is None or not policy.can_view(who, page):
-        return _json_error(403, "forbidden")
+        return (
+            _open311_error(403, "forbidden")
+            if open311
+            else _json_error(403, "forbidden")
+        )
     return None
+
+
+def _open311_error(status: int, key: str) -> Response:
+    """GeoReport v2's error shape (its spec answers a bad api_key with a 403)."""
+    resp = jsonify([{"code": status, "description": _MESSAGES[key]}])
+    resp.status_code = status
+    return resp
 
 
 def _output_ids(outputs: object) -> Iterator[str]:

@@ -357,11 +357,26 @@ REPORT_COLUMNS = [
 
 
 def citizen_reports(
-    engine: Engine, status: str | None = None, limit: int = 200
+    engine: Engine,
+    status: str | None = None,
+    limit: int = 200,
+    ids: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
 ) -> pd.DataFrame:
-    """Newest citizens' reports first. Columns: REPORT_COLUMNS."""
+    """Newest citizens' reports first, optionally of these ids or services, requested
+    in [start_ms, end_ms). Columns: REPORT_COLUMNS; at most 5,000 rows."""
     t = CitizenReport.__table__.c
     stmt = select(*[t[c] for c in REPORT_COLUMNS]).order_by(desc(t.requested_ms))
     if status:
         stmt = stmt.where(t.status == status)
+    if ids is not None:
+        stmt = stmt.where(t.id.in_(ids))
+    if service_codes is not None:
+        stmt = stmt.where(t.service_code.in_(service_codes))
+    if start_ms is not None:
+        stmt = stmt.where(t.requested_ms >= start_ms)
+    if end_ms is not None:
+        stmt = stmt.where(t.requested_ms < end_ms)
     return _frame(engine, stmt.limit(min(limit, 5000)), REPORT_COLUMNS)

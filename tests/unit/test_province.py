@@ -151,6 +151,11 @@ def _broken(doc: dict, path: str, value: object) -> None:
             "must rise",
         ),
         (lambda d: d.pop("areas"), "missing 'areas'"),
+        (lambda d: _broken(d, "services.0.agency", "so-ma"), "unknown agency"),
+        (
+            lambda d: d["services"].append(dict(d["services"][0])),
+            "duplicate service code",
+        ),
     ],
 )
 def test_a_broken_profile_is_refused_with_a_clear_message(tmp_path, breakage, message):
@@ -167,3 +172,14 @@ def test_a_file_that_is_not_json_is_refused_with_its_name(tmp_path):
     bad.write_text("{ not json", encoding="utf-8")
     with pytest.raises(ValueError, match="cannot read profile .*bad.json"):
         province.load_profile(bad)
+
+
+def test_the_simulated_open311_system_files_only_the_profiles_services(profile):
+    from simulators.systems import SERVICES
+
+    assert {code for code, *_ in SERVICES} <= {s.code for s in profile.services}
+    for code, name, agency, *_ in SERVICES:
+        assert (profile.service(code).name, profile.service(code).agency) == (
+            name,
+            agency,
+        )
