@@ -46,9 +46,11 @@ server.register_blueprint(open311)
 
 import callbacks  # noqa: E402,F401 - registers every callback once
 from security import web as security_web  # noqa: E402
+from store import memo  # noqa: E402
 
 server._ioc_dash = app  # the CSP header reads Dash's inline-script hashes
 _cfg = config.load()
+memo.set_enabled(_cfg.shared_reads)
 security_web.install(app, security_web.settings_from(_cfg))
 if _cfg.trusted_proxies:
     from werkzeug.middleware.proxy_fix import ProxyFix

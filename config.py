@@ -130,6 +130,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(…/open311/v2); empty = the simulated one when simulating",
     ),
     Setting(
+        "IOC_SHARED_READS",
+        "1",
+        "1 = the users of a web worker share the reads of live panels for less than a "
+        "tick (store.memo); 0 = every request reads the store (benchmarks of one "
+        "user's server time)",
+    ),
+    Setting(
         "IOC_OPEN311_API_KEY",
         "",
         "API key the Open311 poller sends as its api_key parameter, when that "
@@ -253,6 +260,7 @@ class Config:
     api_key: str = ""
     api_key_role: str = "leader"
     open311_api_key: str = ""
+    shared_reads: bool = True
     session_idle_min: int = 30
     session_hours: int = 12
     cookie_secure: str = "auto"
@@ -333,6 +341,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         api_key=_get(env, "IOC_API_KEY").strip(),
         api_key_role=_get(env, "IOC_API_KEY_ROLE").strip(),
         open311_api_key=_get(env, "IOC_OPEN311_API_KEY").strip(),
+        shared_reads=_bool(_get(env, "IOC_SHARED_READS")),
         session_idle_min=int(_get(env, "IOC_SESSION_IDLE_MINUTES")),
         session_hours=int(_get(env, "IOC_SESSION_HOURS")),
         cookie_secure=_get(env, "IOC_COOKIE_SECURE").strip().lower(),

@@ -39,6 +39,7 @@ class WebServer:
         threads: int = 1,
         log: Path | None = None,
         keepalive: float | None = None,
+        shared_reads: bool = True,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,6 +50,7 @@ class WebServer:
             "IOC_SIMULATE": "0",
             "IOC_BACKFILL_DAYS": "0",
             "IOC_LOG_LEVEL": "WARNING",
+            "IOC_SHARED_READS": "1" if shared_reads else "0",
             "PYTHONPATH": str(ROOT),
         }
         cmd = [

@@ -23,7 +23,9 @@ Method
   connection, so each time is the HTTP round trip on localhost: the server's time
   plus a fraction of a millisecond.
 - Live updates go back to back, not at their interval's pace: what they measure is
-  server time. For the sensor grid that means few of the 30 rows on screen change
+  server time. Both servers run with IOC_SHARED_READS=0, so no request is answered
+  from another's shared read (store.memo, which serves many users within a tick):
+  each figure is one user's full cost. bench/users.py measures the sharing. For the sensor grid that means few of the 30 rows on screen change
   between two ticks (each sensor speaks once a minute), so its answers are mostly the
   66-byte "nothing changed"; bench/users.py ticks at the real pace.
 - Rollup and raw requests alternate, so the machine's noise falls on both. The
@@ -365,8 +367,8 @@ def _measure_all(store: bigstore.Store, quick: bool) -> list[Result]:
     users = make_users(store.url, 2)
     n_load, n_live, n_raw, n_raw_live = (5, 20, 3, 10) if quick else (30, 200, 6, 20)
     with (
-        WebServer(store.url, "app:server") as fast,
-        WebServer(store.url, "bench._raw_app:create()") as raw,
+        WebServer(store.url, "app:server", shared_reads=False) as fast,
+        WebServer(store.url, "bench._raw_app:create()", shared_reads=False) as raw,
     ):
         tabs = {"rollups": Tab(fast, users[0]), "raw": Tab(raw, users[1])}
         for page in pages():  # warm both: imports, caches, SQLite pages

@@ -43,6 +43,9 @@ MAX_GAP_MS = 10 * 60_000
 # readings up to that late show at once; a whole send every few minutes catches
 # readings later still (an outage's backlog) and bounds any drift.
 TAIL_BUCKETS = 4
+NOISE_STEP_S = 3600
+# The AQI is an hourly index: its colours and card need no 5-second refresh (30 s).
+AQI_EVERY = 6
 REDRAW_EVERY_MS = 5 * 60_000
 
 
@@ -114,32 +117,58 @@ def refresh(  # noqa: ANN201 - Dash outputs
     f, _bad = clean_query({"district": district, "range": rng}, lang)
     station, gauge = clean_id(station), clean_id(gauge)
     live = ctx.triggered_id == Ids.INTERVAL
+    tick = _n if isinstance(_n, int) and not isinstance(_n, bool) and _n > 0 else 0
     engine = get_engine()
     end = now_ms()
     start = end - RANGE_MS[f["range"]]
     step = RANGE_STEP_S[f["range"]]
     try:
-        stations = _stations(engine, f["district"], lang)
         meters = queries.sensors(engine, kind="noise", region=f["district"])
         traces = _traces(station, gauge, list(meters["id"]))
         key = [f["district"], f["range"], station, gauge, _signature(traces)]
+        # Noise is judged per hour (QCVN 26:2010 limits hourly LAeq), so its chart
+        # reads the hourly rollup: 64 meters x 24 rows, not 64 x 1,440 minutes.
+        groups = [
+            ([tr for tr in traces if tr.chart != "z"], step),
+            ([tr for tr in traces if tr.chart == "z"], max(step, NOISE_STEP_S)),
+        ]
         # Other traces than the figures hold (a meter came or went): draw them anew.
         live = live and isinstance(sent, dict) and sent.get("key") == key
+        # On a tick the hourly AQI colours and the card follow every AQI_EVERY ticks
+        # and the weather cards half-way between, so no tick does both; the red
+        # rings follow every tick.
+        aqi_now = not live or tick % AQI_EVERY == 0
+        weather_now = not live or tick % AQI_EVERY == AQI_EVERY // 2
+        stations = _stations(engine, f["district"], lang, station) if aqi_now else None
         drawn = end
+        frames: Frames = {}
         if live and _fits(sent, key, step, start, end):
-            patches, held = _tick(engine, traces, sent, start, end, step)
+            patches, held = _patches(), []
+            for i, (group, group_step) in enumerate(groups):
+                was = sent["held"][i] if len(sent["held"]) == len(groups) else None
+                was = was if isinstance(was, list) else []  # forged: sent whole
+                part, h = _tick(
+                    engine, group, {**sent, "held": was}, start, end, group_step
+                )
+                for tr in group:
+                    patches[tr.chart] = part[tr.chart]
+                held.append(h)
             drawn = sent["drawn"]
         else:
-            frames = _frames(engine, traces, start, end, step)
-            held = [_held(frames.get((tr.sensor, tr.metric))) for tr in traces]
+            held = []
+            for group, group_step in groups:
+                part = _frames(engine, group, start, end, group_step)
+                frames.update(part)
+                held.append([_held(part.get((tr.sensor, tr.metric))) for tr in group])
             patches = _replace(traces, frames) if live else None
-        weather = _weather(engine, f["district"], lang)
+        weather = _weather(engine, f["district"], lang) if weather_now else no_update
+        rings = None if aqi_now else _ring_patch(engine, f["district"])
         as_of = queries.data_as_of(engine)
     except SQLAlchemyError as exc:
         log.warning("environment page could not read the store: %s", exc)
         down = t("common.store_down", lang, error=type(exc).__name__)
         return (no_update,) * 6 + (down, no_update)
-    card = _aqi_card(stations, station, lang)
+    card = _aqi_card(stations, station, lang) if aqi_now else no_update
     as_of_text = (
         t("common.data_as_of", lang, when=fmt_datetime(as_of, lang, seconds=True))
         if as_of
@@ -161,7 +190,7 @@ def refresh(  # noqa: ANN201 - Dash outputs
         patches["z"]["data"][fig.LIMIT_TRACE]["x"] = lx
         patches["z"]["data"][fig.LIMIT_TRACE]["y"] = ly
         return (
-            _map_patch(stations),
+            _map_patch(stations) if aqi_now else rings,
             card,
             patches["p"],
             patches["w"],
@@ -226,21 +255,22 @@ def _category_labels(lang: str) -> dict[str, str]:
     return labels
 
 
-def _stations(engine: Engine, district: str | None, lang: str) -> pd.DataFrame:
-    """Air stations of the area with their AQI results. Columns: id, name, lat, lon,
+def _stations(
+    engine: Engine, district: str | None, lang: str, station: str | None = None
+) -> pd.DataFrame:
+    """Air stations of the area with their hourly VN_AQI. Columns: id, name, lat, lon,
     aqi, category, category_label, alarm (text when an unresolved critical alert
-    is on the station, else empty), result (the store.air dict)."""
+    is on the station, else empty), result (the store.air dict of ``station``, the
+    one the card shows; None for the others)."""
     sensors = queries.sensors(engine, kind="air", region=district)
-    results = {r["station"]: r for r in air.all_stations_aqi(engine)}
-    critical = alerting.alerts(engine, severity="critical", limit=1000)
-    critical = critical[critical["state"] != "resolved"]
+    hourly_of = air.hourly_vn_aqi(engine, list(sensors["id"]))
+    full = air.station_aqi(engine, station) if station in hourly_of else None
     alarm_text = t("env.station_alarm", lang)
-    alarmed = set(critical["sensor_id"])
+    alarmed = _alarmed(engine)
     labels = _category_labels(lang)
     rows = []
     for s in sensors.itertuples():
-        result = results.get(s.id)
-        hourly = result["hourly"] if result else {"aqi": None, "category": None}
+        hourly = hourly_of.get(s.id) or {"aqi": None, "category": None}
         rows.append(
             {
                 "id": s.id,
@@ -251,11 +281,29 @@ def _stations(engine: Engine, district: str | None, lang: str) -> pd.DataFrame:
                 "category": hourly["category"],
                 "category_label": labels.get(hourly["category"] or "none"),
                 "alarm": alarm_text if s.id in alarmed else "",
-                "result": result,
+                "result": full if s.id == station else None,
             }
         )
     columns = ["id", "name", "lat", "lon", "aqi", "category", "category_label"]
     return pd.DataFrame(rows, columns=[*columns, "alarm", "result"])
+
+
+def _alarmed(engine: Engine) -> set[str]:
+    """Sensors with an unresolved critical alert (open or acknowledged)."""
+    return alerting.unresolved_sensors(engine, "critical")
+
+
+def _ring_patch(engine: Engine, district: str | None) -> Patch:
+    """The red rings alone (between two AQI refreshes): cheap, at every tick."""
+    sensors = queries.sensors(engine, kind="air", region=district)
+    alarmed = _alarmed(engine)
+    patch = Patch()
+    if not config.load().map_tiles:
+        line = patch["data"][fig.STATIONS_TRACE]["marker"]["line"]
+        on = [s in alarmed for s in sensors["id"]]
+        line["color"] = [fig.ALARM_RING if a else "#333" for a in on]
+        line["width"] = [4 if a else 1 for a in on]
+    return patch
 
 
 def _map(stations: pd.DataFrame, district: str | None, lang: str):  # noqa: ANN202
@@ -428,6 +476,8 @@ def _tick(
     from the oldest held point. A trace that is nearly empty, or whose tail gained a
     bucket between held points, is sent whole. Readings later than the held tail
     show at the next whole send (REDRAW_EVERY_MS)."""
+    if not traces:
+        return _patches(), []
     step_ms = step * 1000
     head = start - (start + queries.VN_OFFSET_MS) % step_ms  # the new first bucket
     prev_end = sent["end"]

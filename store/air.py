@@ -64,12 +64,17 @@ def _station(station_id: str, means: dict[str, list[float | None]], hour: int) -
 
 
 def _means(
-    engine: Engine, hour: int, station_id: str | None
+    engine: Engine,
+    hour: int,
+    station_id: str | None,
+    hours: int = HOURS,
+    station_ids: Collection[str] | None = None,
 ) -> dict[str, dict[str, list[float | None]]]:
-    """{station: {pollutant: HOURS hourly means, newest first}} from one query."""
+    """{station: {pollutant: ``hours`` hourly means, newest first}} from one query
+    (of one station, of ``station_ids``, or of every air station)."""
     r = Rollup1h.__table__.c
     s = Sensor.__table__.c
-    first = hour - (HOURS - 1) * HOUR_MS
+    first = hour - (hours - 1) * HOUR_MS
     stmt = (
         select(r.sensor_id, r.metric, r.bucket, r.sum, r.count)
         .join(Sensor.__table__, s.id == r.sensor_id)
@@ -84,13 +89,15 @@ def _means(
     )
     if station_id is not None:
         stmt = stmt.where(r.sensor_id == station_id)
+    if station_ids is not None:
+        stmt = stmt.where(r.sensor_id.in_(sorted(station_ids)))
     out: dict[str, dict[str, list[float | None]]] = {}
     with engine.connect() as conn:
         for sensor_id, metric, bucket, total, count in conn.execute(stmt):
             if not count:
                 continue
             position = (hour - int(bucket)) // HOUR_MS
-            series = out.setdefault(sensor_id, {}).setdefault(metric, [None] * HOURS)
+            series = out.setdefault(sensor_id, {}).setdefault(metric, [None] * hours)
             series[position] = float(total) / int(count)
     return out
 
@@ -131,6 +138,21 @@ def all_stations_aqi(engine: Engine, at_ms: int | None = None) -> list[dict]:
     hour = _hour_start(now_ms() if at_ms is None else at_ms)
     means = _means(engine, hour, None)
     return [_station(i, means.get(i, {}), hour) for i in ids]
+
+
+def hourly_vn_aqi(
+    engine: Engine, station_ids: Collection[str], at_ms: int | None = None
+) -> dict[str, dict]:
+    """{station: the ``hourly`` block of ``station_aqi``} for these stations, from the
+    12 hours the NowCast needs (a map colours every station by it; the daily and EPA
+    figures are read for the one station a user opens)."""
+    if not station_ids:
+        return {}
+    hour = _hour_start(now_ms() if at_ms is None else at_ms)
+    means = _means(engine, hour, None, aqi.NOWCAST_HOURS, station_ids)
+    return {
+        i: _block(aqi.hourly_aqi(means.get(i, {}), "vn"), hour) for i in station_ids
+    }
 
 
 SERIES_MANY_COLUMNS = ["sensor_id", "metric", "ts", "mean", "min", "max", "count"]

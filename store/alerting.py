@@ -527,6 +527,20 @@ def alerts(
     return df
 
 
+def unresolved_sensors(engine: Engine, severity: str = "critical") -> set[str]:
+    """Sensors with an unresolved alert of ``severity`` (open or acknowledged): what
+    a map rings in red. One small query on the unresolved episodes."""
+    a = Alert.__table__.c
+    stmt = (
+        select(a.sensor_id)
+        .where(a.resolved_ms.is_(None), a.severity == severity)
+        .distinct()
+        .limit(10_000)
+    )
+    with engine.connect() as conn:
+        return {r for r in conn.execute(stmt).scalars() if r is not None}
+
+
 def counts(engine: Engine, domains: Collection[str] | None = None) -> dict[str, int]:
     """Open (unacknowledged), acknowledged and open critical alerts, province-wide
     (or in ``domains`` only)."""

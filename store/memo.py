@@ -18,6 +18,18 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+_enabled = True
+
+
+def set_enabled(on: bool) -> None:
+    """Share answers (the default) or compute every call afresh (IOC_SHARED_READS=0,
+    for benchmarks that time one user's requests back to back)."""
+    global _enabled
+    _enabled = bool(on)
+
+
+def enabled() -> bool:
+    return _enabled
 
 
 def freeze(value: object) -> Hashable:
@@ -64,8 +76,11 @@ class TTLMemo:
         return False, None
 
     def get(self, key: Hashable, compute: Callable[[], object]) -> object:
-        """The value of ``key``, computed by ``compute()`` when missing or expired.
-        An exception from ``compute`` reaches the caller and nothing is kept."""
+        """The value of ``key``, computed by ``compute()`` when missing or expired
+        (always, when sharing is off). An exception from ``compute`` reaches the
+        caller and nothing is kept."""
+        if not _enabled:
+            return compute()
         with self._lock:
             found, value = self._fresh(key)
             if found:
@@ -92,6 +107,8 @@ class TTLMemo:
 
     def put(self, key: Hashable, value: object) -> None:
         """Keep ``value`` for ``key`` (a caller that had to read afresh shares it)."""
+        if not _enabled:
+            return
         with self._lock:
             self._values[key] = (self._clock() + self.ttl_s, value)
             self._values.move_to_end(key)

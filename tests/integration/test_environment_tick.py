@@ -180,3 +180,79 @@ def test_a_tick_after_a_long_pause_or_other_filters_is_a_full_redraw():
     assert not env_cb._fits(sent, key, 3600, T0, T0 + DAY)  # other range
     assert not env_cb._fits({"key": key}, key, STEP_S, T0, T0 + DAY)  # forged state
     assert not env_cb._fits("nonsense", key, STEP_S, T0, T0 + DAY)
+
+
+# -- the callback over HTTP: what each kind of tick sends -----------------------------
+
+
+def _env_call(client, n, sent, station="aq-1"):
+    from tests.helpers import dash_callbacks, dash_post
+
+    key = next(k for k in dash_callbacks() if "env-map.figure" in k)
+    values = [
+        ("env-interval", "n_intervals", n),
+        ("env-district", "value", None),
+        ("env-range", "value", "24h"),
+        ("env-station", "value", station),
+        ("env-gauge", "value", None),
+    ]
+    resp = dash_post(
+        client,
+        key,
+        inputs=[{"id": i, "property": p, "value": v} for i, p, v in values],
+        state=[{"id": "env-sent", "property": "data", "value": sent}],
+        changed=["env-interval.n_intervals" if n else "env-range.value"],
+    )
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    return resp.get_json()["response"]
+
+
+def test_ticks_send_rings_every_time_and_aqi_colours_every_sixth(engine):
+    from store import alerting, runtime
+    from store.writes import now_ms
+    from tests.helpers import session_client
+
+    writes.sync_sensors(
+        engine,
+        [
+            sensor_row("aq-1", kind="air", period_s=600),
+            sensor_row("nz-1", kind="noise", metrics=["laeq"]),
+        ],
+    )
+    now = now_ms()
+    writes.write_batch(
+        engine,
+        [Row("aq-1", "pm25", now - i * 5 * MIN, 30.0) for i in range(30)]
+        + [Row("nz-1", "laeq", now - i * MIN, 60.0) for i in range(30)],
+    )
+    runtime.set_engine(engine)
+    try:
+        client = session_client(engine, ("duty_officer",))
+        first = _env_call(client, None, None)
+        sent = first["env-sent"]["data"]
+        assert [len(h) for h in sent["held"]] == [6, 1]  # six pollutants; one meter
+        # A quiet tick: the rings and the series' few changes, no AQI, no weather.
+        quiet = _env_call(client, 1, sent)
+        assert "env-aqi" not in quiet and "env-weather" not in quiet
+        ops = quiet["env-map"]["figure"]["operations"]
+        assert {tuple(o["location"][-2:]) for o in ops} == {
+            ("line", "color"),
+            ("line", "width"),
+        }
+        assert ops[0]["params"]["value"] == ["#333"]
+        # A PM2.5 spike raises a critical alert: the next tick rings the station.
+        writes.write_batch(engine, [Row("aq-1", "pm25", now + 1000, 400.0)])
+        alerting.evaluate(engine, at_ms=now + 2000)
+        ringed = _env_call(client, 2, quiet["env-sent"]["data"])
+        ops = ringed["env-map"]["figure"]["operations"]
+        assert next(o for o in ops if o["location"][-1] == "color")["params"][
+            "value"
+        ] == [fig.ALARM_RING]
+        # The sixth tick re-reads the hourly AQI: colours, text and the card.
+        sixth = _env_call(client, 6, ringed["env-sent"]["data"])
+        where = {
+            tuple(o["location"][-2:]) for o in sixth["env-map"]["figure"]["operations"]
+        }
+        assert ("marker", "color") in where and "env-aqi" in sixth
+    finally:
+        runtime.set_engine(None)

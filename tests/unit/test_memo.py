@@ -144,3 +144,22 @@ def test_bad_settings_are_refused():
         TTLMemo(ttl_s=0)
     with pytest.raises(ValueError):
         TTLMemo(ttl_s=1, maxsize=0)
+
+
+def test_with_sharing_off_every_call_computes_and_nothing_is_kept():
+    from store import memo as memo_module
+
+    calls = []
+
+    @memo(ttl_s=60)
+    def read() -> int:
+        calls.append(1)
+        return len(calls)
+
+    memo_module.set_enabled(False)
+    try:
+        assert [read(), read(), read()] == [1, 2, 3]
+        assert len(read.cache) == 0
+    finally:
+        memo_module.set_enabled(True)
+    assert read() == 4 and read() == 4
