@@ -436,6 +436,12 @@ T: dict[str, dict[str, str]] = {
         "en": "limit {limit} · peak {peak}",
     },
     "alerts.resolved_at": {"vi": "kết thúc {when}", "en": "resolved {when}"},
+    "alerts.list_capped": {
+        "vi": "Hiện {n} cảnh báo mới nhất; lọc theo trạng thái, mức độ, lĩnh vực "
+        "hoặc khu vực để xem các cảnh báo khác.",
+        "en": "Showing the {n} newest alerts; filter by state, severity, domain or "
+        "area to see the others.",
+    },
     "alerts.none": {
         "vi": "Không có cảnh báo nào theo bộ lọc này.",
         "en": "No alert matches these filters.",

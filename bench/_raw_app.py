@@ -6,8 +6,9 @@ pandas ``groupby`` (what a dashboard without rollups would do).
 
 Replaced (same arguments, same frames or dicts back, so the callbacks and figures are
 untouched): ``store.queries.series`` (every chart), ``store.kpis._daily_trend`` (the
-overview's 7-day sparklines), ``store.air._means`` (the hourly AQI of every station)
-and ``store.live.trends`` (the sensor grid's one-hour trends). Latest values, sensors
+overview's 7-day sparklines), ``store.air._means`` (the hourly AQI of every station),
+``store.air.series_many`` (the environment page's charts in one query) and
+``store.live.trends`` (the sensor grid's one-hour trends). Latest values, sensors
 and alerts are read as before: they never came from rollups.
 """
 
@@ -78,9 +79,13 @@ def daily_trend(
 
 
 def means(
-    engine: Engine, hour: int, station_id: str | None
+    engine: Engine,
+    hour: int,
+    station_id: str | None,
+    hours: int = air.HOURS,
+    station_ids: list[str] | None = None,
 ) -> dict[str, dict[str, list[float | None]]]:
-    first = hour - (air.HOURS - 1) * HOUR_MS
+    first = hour - (hours - 1) * HOUR_MS
     sql = (
         "SELECT r.sensor_id, r.metric, r.ts, r.value FROM readings r "
         "JOIN sensors s ON s.id = r.sensor_id WHERE s.kind = :k "
@@ -95,15 +100,46 @@ def means(
     if station_id is not None:
         sql += " AND r.sensor_id = :sid"
         params["sid"] = station_id
+    if station_ids is not None:
+        sql += " AND r.sensor_id IN :sids"
+        params["sids"] = sorted(station_ids)
     df = _read(engine, sql, **params)
     df["bucket"] = df["ts"] - df["ts"] % HOUR_MS
     grouped = df.groupby(["sensor_id", "metric", "bucket"])["value"].mean()
     out: dict[str, dict[str, list[float | None]]] = {}
     for (sensor_id, metric, bucket), value in grouped.items():
         position = (hour - int(bucket)) // HOUR_MS
-        s = out.setdefault(sensor_id, {}).setdefault(metric, [None] * air.HOURS)
+        s = out.setdefault(sensor_id, {}).setdefault(metric, [None] * hours)
         s[position] = float(value)
     return out
+
+
+def series_many(
+    engine: Engine,
+    sensor_ids: list[str],
+    metrics: list[str],
+    start_ms: int,
+    end_ms: int,
+    step_s: int,
+) -> pd.DataFrame:
+    columns = air.SERIES_MANY_COLUMNS
+    if not sensor_ids or not metrics:
+        return pd.DataFrame(columns=columns)
+    df = _read(
+        engine,
+        "SELECT sensor_id, metric, ts, value FROM readings WHERE sensor_id IN :s "
+        "AND metric IN :m AND ts >= :a AND ts < :b",
+        s=sorted(sensor_ids),
+        m=sorted(metrics),
+        a=start_ms,
+        b=end_ms,
+    )
+    step_ms = int(step_s) * 1000
+    df["b"] = df["ts"] - (df["ts"] + VN_OFFSET_MS) % step_ms
+    out = df.groupby(["sensor_id", "metric", "b"])["value"].agg(
+        ["mean", "min", "max", "count"]
+    )
+    return out.reset_index().rename(columns={"b": "ts"})[columns]
 
 
 def trends(
@@ -143,6 +179,7 @@ def create():  # noqa: ANN201 - a Flask app
     queries.series = series
     kpis._daily_trend = daily_trend
     air._means = means
+    air.series_many = series_many
     live.trends = trends
     from app import server
 

@@ -25,9 +25,11 @@ Method
 - Live updates go back to back, not at their interval's pace: what they measure is
   server time. Both servers run with IOC_SHARED_READS=0, so no request is answered
   from another's shared read (store.memo, which serves many users within a tick):
-  each figure is one user's full cost. bench/users.py measures the sharing. For the sensor grid that means few of the 30 rows on screen change
-  between two ticks (each sensor speaks once a minute), so its answers are mostly the
-  66-byte "nothing changed"; bench/users.py ticks at the real pace.
+  each figure is one user's full cost; bench/users.py measures the sharing. Tick
+  numbers count up, so the environment page's every-sixth-tick AQI refresh is in
+  its p95. For the sensor grid, few of the 30 rows on screen change between two
+  ticks (each sensor speaks once a minute), so its answers are mostly the 66-byte
+  "nothing changed"; bench/users.py ticks at the real pace.
 - Rollup and raw requests alternate, so the machine's noise falls on both. The
   raw server gets fewer requests (it is slow); every figure is a median or p95.
 - Bytes: what the response carried on the wire (httpx asks for gzip, as browsers do;

@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 # tick and keyed by the alert counts too, so an acknowledgement shows at once.
 _LISTS = TTLMemo(ttl_s=REFRESH_MS / 1000 - 1, maxsize=64)
 
+# Rows drawn at once: the newest; filters reach the others (a 300-row table of
+# badges cost a duty officer's tablet and the server a third of a second).
+LIST_MAX = 100
+
 SEVERITY_COLOURS = {"critical": "danger", "warning": "warning", "info": "info"}
 STATE_COLOURS = {"open": "danger", "acknowledged": "primary", "resolved": "success"}
 
@@ -55,7 +59,7 @@ def _value_text(row: pd.Series | dict, column: str, lang: str) -> str:
 def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[object]]:
     """Table rows of an alerts frame (store.alerting.alerts): text and badges only;
     an acknowledge button on open alerts when the user may acknowledge. Cells hold
-    their pieces directly (no wrapping Div): up to 300 rows are drawn at once."""
+    their pieces directly (no wrapping Div): up to LIST_MAX rows are drawn at once."""
     areas = area_names(lang)
     sev_badges = {
         s: dbc.Badge(t(f"alerts.sev.{s}", lang), color=c, className="ioc-badge")
@@ -301,6 +305,14 @@ def refresh(
             alert_rows(df, lang, policy.can(who, "alerts.ack")),
             id="alerts-list",
         )
+        if len(df) >= LIST_MAX:
+            body = [
+                html.P(
+                    t("alerts.list_capped", lang, n=LIST_MAX),
+                    className="small text-body-secondary px-2 py-1 mb-0",
+                ),
+                body,
+            ]
     rules = (
         _rules_table(lang, policy.can(who, "alerts.rules"))
         if ctx.triggered_id != Ids.INTERVAL
@@ -310,7 +322,7 @@ def refresh(
 
 
 def _alert_list(engine, f: dict, domains: frozenset[str] | None) -> tuple:  # noqa: ANN001
-    """The filtered alerts (at most 300) and a digest of them, the same on every
+    """The filtered alerts (at most LIST_MAX) and a digest of them, the same on every
     worker (a tick answered by another worker compares equal)."""
     df = alerting.alerts(
         engine,
@@ -318,7 +330,7 @@ def _alert_list(engine, f: dict, domains: frozenset[str] | None) -> tuple:  # no
         severity=f["severity"],
         domain=f["domain"],
         region=f["district"],
-        limit=300,
+        limit=LIST_MAX,
         domains=domains,
     )
     digest = hashlib.blake2b(repr(df.values.tolist()).encode(), digest_size=12)
