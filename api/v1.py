@@ -17,6 +17,8 @@ from api.params import (
     parse_step,
     parse_time,
 )
+from security import policy
+from security.web import current
 from store import queries
 from store.metrics import METRICS
 from store.runtime import get_engine
@@ -112,6 +114,9 @@ def sensors() -> Response:
         "state", request.args.get("state"), {"ok", "stale", "offline", "never"}
     )
     df = queries.sensors(get_engine(), kind=kind, area=area, region=region)
+    kinds = policy.readable_kinds(current())
+    if kinds is not None:  # a staff key: its domains' sensors only
+        df = df[df["kind"].isin(kinds)]
     if state:
         df = df[df["state"] == state]
     rows = df.astype(object).where(df.notna(), None).to_dict("records")
@@ -121,8 +126,8 @@ def sensors() -> Response:
 def _known_sensor(sensor_id: str) -> dict:
     parse_id("id", sensor_id)
     s = queries.sensor(get_engine(), sensor_id)
-    if s is None:
-        raise _NotFound(sensor_id)
+    if s is None or not policy.reads_kind(current(), s.get("kind")):
+        raise _NotFound(sensor_id)  # another domain's sensor is not named either
     return s
 
 

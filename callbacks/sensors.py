@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+import pandas as pd
 from dash import (
     ClientsideFunction,
     Input,
@@ -24,6 +25,8 @@ from i18n import t
 from layouts._filters import area_names, clean_filters, clean_id, url_search
 from layouts._shell import current_lang
 from layouts.sensors import TICK_MS, Ids
+from security import policy
+from security.web import current
 from store import live, queries
 from store.memo import memo
 from store.runtime import get_engine
@@ -57,6 +60,7 @@ def load(kind: str | None, district: str | None, state: str | None):  # noqa: AN
     engine = get_engine()
     try:
         panel, latest = live.panel(engine, kind=f["kind"], region=f["district"])
+        panel = _own(panel)
         if f["state"]:
             panel = panel[panel["state"] == f["state"]]
         trends = live.trends(
@@ -97,6 +101,7 @@ def tick(visible: dict | None, state: str | None):  # noqa: ANN201
     at = now_ms()
     try:
         panel, latest, read_at = _panel(engine, tuple(sorted(str(i) for i in known)))
+        panel = _own(panel)  # ids from the browser: of the user's domains only
         update, remove = changes(panel, known, f["state"])
         if not update and not remove:
             return no_update, at
@@ -118,6 +123,12 @@ def tick(visible: dict | None, state: str | None):  # noqa: ANN201
     if remove:
         transaction["remove"] = [{"id": i} for i in remove]
     return transaction, at
+
+
+def _own(panel: pd.DataFrame) -> pd.DataFrame:
+    """The rows of sensor kinds the user may read (staff: their domains' kinds)."""
+    kinds = policy.readable_kinds(current())
+    return panel if kinds is None else panel[panel["kind"].isin(kinds)]
 
 
 @memo(TICK_TTL_S, maxsize=256)
@@ -157,7 +168,7 @@ def open_drawer(cell: dict | None):  # noqa: ANN201
     at = now_ms()
     try:
         sensor = queries.sensor(engine, str(sensor_id))
-        if sensor is None:
+        if sensor is None or not policy.reads_kind(current(), sensor.get("kind")):
             return True, t("sensors.not_found", lang), None
         latest = queries.latest(engine, sensor_id=sensor["id"])
         panel, _ = live.panel(engine, ids=[sensor["id"]], at_ms=at)

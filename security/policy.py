@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store.accounts import DOMAINS, ROLES, Principal
+from store.alerting import DOMAIN_OF_KIND
 
 __all__ = ["DOMAINS", "ROLES", "can", "can_view", "page_rule", "ACTIONS"]
 
@@ -59,7 +60,8 @@ PAGES: dict[str, PageRule] = {
     "/dich-chuyen": _domain("mobility"),
     "/moi-truong": _domain("environment"),
     "/cuoc-song": _domain("living"),
-    "/cam-bien": _domain("environment", "mobility"),
+    # Staff see the sensors of their domains' kinds only (readable_kinds).
+    "/cam-bien": _domain("environment", "mobility", "living"),
     "/camera": _domain("mobility"),
     # Staff see the alerts of their own domains only (filtered in the queries).
     "/canh-bao": PageRule(_WATCH, _ALL_DOMAINS),
@@ -116,3 +118,17 @@ def visible_domains(who: Principal | None) -> frozenset[str] | None:
     if who.roles & _WATCH:
         return None
     return who.domains if "staff" in who.roles else frozenset()
+
+
+def readable_kinds(who: Principal | None) -> frozenset[str] | None:
+    """Sensor kinds whose readings ``who`` reads: None for all, else the kinds of
+    their domains (store.alerting.DOMAIN_OF_KIND)."""
+    domains = visible_domains(who)
+    if domains is None:
+        return None
+    return frozenset(k for k, d in DOMAIN_OF_KIND.items() if d in domains)
+
+
+def reads_kind(who: Principal | None, kind: str | None) -> bool:
+    kinds = readable_kinds(who)
+    return kinds is None or kind in kinds

@@ -657,3 +657,47 @@ def test_the_overview_shows_staff_only_the_data_of_their_domains(store):
     not_yours = json.dumps(staff, ensure_ascii=False).count("Ngoài lĩnh vực")
     assert not_yours == 5  # every domain but economy
     assert "Ngoài lĩnh vực" not in json.dumps(leader, ensure_ascii=False)
+
+
+def test_staff_read_the_sensors_of_their_domains_kinds_only(store):
+    writes.sync_sensors(
+        store,
+        [
+            sensor_row("tf-1", kind="traffic", name="Nút giao Lý Thái Tổ"),
+            sensor_row("nz-1", kind="noise", name="Ồn Ngọc Hân"),
+        ],
+    )
+    env_key = api_client(store, ("staff",), ("environment",))
+    ids = {s["id"] for s in env_key.get("/api/v1/sensors").get_json()["sensors"]}
+    assert ids == {"aq-kinh-bac-01"}
+    assert env_key.get("/api/v1/sensors/tf-1/latest").status_code == 404
+    mobility = api_client(store, ("staff",), ("mobility",))
+    ids = {s["id"] for s in mobility.get("/api/v1/sensors").get_json()["sensors"]}
+    assert ids == {"tf-1"}
+    assert (
+        mobility.get("/api/v1/sensors/aq-kinh-bac-01/series?metric=pm25").status_code
+        == 404
+    )
+    leader = api_client(store, ("leader",))
+    assert leader.get("/api/v1/sensors").get_json()["count"] == 3
+    # The grid: a full load, and a tick naming another domain's sensor.
+    key = next(k for k in _callbacks() if "sensors-table.rowData" in k)
+    tick_key = next(k for k in _callbacks() if "sensors-table.rowTransaction" in k)
+    client = session_client(store, ("staff",), ("living",))
+    inputs = [
+        {"id": f"sensors-{f}", "property": "value", "value": None}
+        for f in ("kind", "district", "state")
+    ]
+    resp = _post(client, key, inputs=inputs, changed=["sensors-kind.value"])
+    rows = resp.get_json()["response"]["sensors-table"]["rowData"]
+    assert {r["id"] for r in rows} == {"nz-1"}
+    visible = {"rows": {"aq-kinh-bac-01": [0, "ok"], "tf-1": [0, "ok"]}, "n": 1}
+    resp = _post(
+        client,
+        tick_key,
+        inputs=[{"id": "sensors-visible", "property": "data", "value": visible}],
+        state=[{"id": "sensors-state", "property": "value", "value": None}],
+        changed=["sensors-visible.data"],
+    )
+    text_ = resp.get_data(as_text=True)
+    assert "Trạm Kinh Bắc" not in text_ and "Lý Thái Tổ" not in text_

@@ -73,6 +73,7 @@ def test_store_outage_loses_nothing_and_stores_each_message_once(
             ).wait_for_publish(5)
         wait_for(lambda: _count(pg_engine) == half, timeout=30, message="first half")
         proxy.down()
+        down_at = time.monotonic()
         for i in range(half, N):
             pub.publish(
                 "ioc/sensors/aq-fault-01/data",
@@ -84,6 +85,11 @@ def test_store_outage_loses_nothing_and_stores_each_message_once(
             lambda: ingest.stats.store_errors > 0, timeout=30, message="store errors"
         )
         wait_for(lambda: ingest.stats.spilled_chunks > 0, timeout=30, message="a spill")
+        # The 30 s of an unreachable database, held for real: the ingest keeps
+        # retrying (more store errors) and stays subscribed.
+        errors = ingest.stats.store_errors
+        time.sleep(max(0.0, LOCK_S - (time.monotonic() - down_at)))
+        assert ingest.stats.store_errors > errors and ingest.subscribed.is_set()
         assert _count(pg_engine) == half
         proxy.up()
         wait_for(lambda: _count(pg_engine) == N, timeout=60, message="every message")

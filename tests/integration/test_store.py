@@ -195,3 +195,37 @@ def test_only_one_holder_gets_a_lease_until_it_expires(engine):
     )  # expired
     leases.release(engine, "scheduler", "b")
     assert leases.acquire(engine, "scheduler", "a", 30_000, at_ms=T0 + 50_002)
+
+
+def test_state_counts_follow_freshness_at_its_edges(engine):
+    from sqlalchemy import update
+
+    from store.schema import Sensor
+
+    at = T0 + 10 * 3_600_000
+    ages_ms = {
+        "s-ok": 0,
+        "s-ok-edge": 30_000,  # exactly 3 periods of 10 s: still ok
+        "s-stale": 30_001,
+        "s-stale-edge": 300_000,  # exactly 30 periods: still stale
+        "s-offline": 300_001,
+        "s-never": None,
+    }
+    writes.sync_sensors(engine, [_sensor(i, period_s=10.0) for i in ages_ms])
+    with engine.begin() as conn:
+        for sensor_id, age in ages_ms.items():
+            conn.execute(
+                update(Sensor)
+                .where(Sensor.id == sensor_id)
+                .values(last_seen_ms=None if age is None else at - age)
+            )
+    expected = queries.sensors(engine, at_ms=at)["state"].value_counts().to_dict()
+    counts = queries.state_counts(engine, at_ms=at)
+    assert counts == {
+        "total": 6,
+        "ok": 2,
+        "stale": 2,
+        "offline": 1,
+        "never": 1,
+    }
+    assert {k: v for k, v in counts.items() if k != "total" and v} == expected
