@@ -23,9 +23,17 @@ from layouts._shell import shell
 
 VENDOR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5"
 
+_cfg = config.load()
+# assets/vendor/plotly-basic.min.js (scatter, bar, pie: every chart here; about a
+# quarter of Plotly's full 1.3 MB compressed) sets window.Plotly, which dcc.Graph
+# then uses instead of loading the full bundle. A tile map needs scattermap, so with
+# IOC_MAP_TILES the partial bundle is left out and dcc loads the full one.
+ASSETS_IGNORE = r"vendor/plotly-basic\.min\.js$" if _cfg.map_tiles else ""
+
 app = dash.Dash(
     __name__,
     use_pages=True,
+    assets_ignore=ASSETS_IGNORE,
     pages_folder="layouts",
     title=t("app.title"),
     update_title=None,
@@ -49,7 +57,6 @@ from security import web as security_web  # noqa: E402
 from store import memo  # noqa: E402
 
 server._ioc_dash = app  # the CSP header reads Dash's inline-script hashes
-_cfg = config.load()
 memo.set_enabled(_cfg.shared_reads)
 security_web.install(app, security_web.settings_from(_cfg))
 if _cfg.trusted_proxies:
