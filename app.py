@@ -46,6 +46,9 @@ app = dash.Dash(
 )
 app.layout = shell
 server = app.server
+# Dash puts each asset's mtime in its URL (?m=...), so a browser may keep it a day
+# (Flask's default makes it ask again on every load: 430 KB for Plotly's bundle).
+server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400
 compression.configure(server)
 Compress(server)
 server.json.ensure_ascii = False  # Vietnamese names readable in API answers

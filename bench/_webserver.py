@@ -38,7 +38,7 @@ class WebServer:
         workers: int = 1,
         threads: int = 1,
         log: Path | None = None,
-        keepalive: float | None = None,
+        keepalive: int | None = None,
         shared_reads: bool = True,
     ) -> None:
         self.port = free_port()
@@ -70,7 +70,7 @@ class WebServer:
             # gthread closes a connection idle this long; gunicorn's 2 s is shorter
             # than a tab's 5 s tick, and a close racing the next request on that
             # connection reaches the client as a ReadError.
-            cmd += ["--keep-alive", str(keepalive)]
+            cmd += ["--keep-alive", str(int(keepalive))]  # gunicorn takes whole seconds
         self.log = log
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(

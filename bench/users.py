@@ -44,7 +44,7 @@ THREADS = 4
 # Longer than the longest tick (5 s), as the README's production command has it:
 # gunicorn's default of 2 s closes a tab's connection between two ticks, and a close
 # racing the next request reaches httpx as a ReadError (a browser retries it).
-KEEPALIVE: float | None = 10.0
+KEEPALIVE: int | None = 10
 
 
 @dataclass
@@ -182,7 +182,7 @@ def measure(
     seconds: float,
     workers: int = WORKERS,
     threads: int = THREADS,
-    keepalive: float | None = KEEPALIVE,
+    keepalive: int | None = KEEPALIVE,
 ) -> list[Result]:
     from bench.dashboard import _ingest
 
@@ -266,7 +266,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--workers", type=int, default=WORKERS)
     ap.add_argument("--threads", type=int, default=THREADS)
-    ap.add_argument("--keep-alive", type=float, default=KEEPALIVE)
+    ap.add_argument("--keep-alive", type=int, default=KEEPALIVE)
     args = ap.parse_args()
     seconds = args.seconds or (10 if args.quick else 60)
     for r in measure(
