@@ -7,7 +7,7 @@ pandas ``groupby`` (what a dashboard without rollups would do).
 Replaced (same arguments, same frames or dicts back, so the callbacks and figures are
 untouched): ``store.queries.series`` (every chart), ``store.kpis._daily_trend`` (the
 overview's 7-day sparklines), ``store.air._means`` (the hourly AQI of every station),
-``store.air.series_many`` (the environment page's charts in one query) and
+``store.queries.series_many`` (the environment page's charts in one query) and
 ``store.live.trends`` (the sensor grid's one-hour trends). Latest values, sensors
 and alerts are read as before: they never came from rollups.
 """
@@ -122,7 +122,7 @@ def series_many(
     end_ms: int,
     step_s: int,
 ) -> pd.DataFrame:
-    columns = air.SERIES_MANY_COLUMNS
+    columns = queries.SERIES_MANY_COLUMNS
     if not sensor_ids or not metrics:
         return pd.DataFrame(columns=columns)
     df = _read(
@@ -179,7 +179,7 @@ def create():  # noqa: ANN201 - a Flask app
     queries.series = series
     kpis._daily_trend = daily_trend
     air._means = means
-    air.series_many = series_many
+    queries.series_many = series_many
     live.trends = trends
     from app import server
 

@@ -368,20 +368,27 @@ def _signature(traces: list[_Trace]) -> int:
 Frames = dict[tuple[str, str], pd.DataFrame]
 
 
+def _series(
+    engine: Engine, traces: list[_Trace], start: int, end: int, step: int
+) -> pd.DataFrame:
+    """queries.series_many of ``traces``: one query."""
+    return queries.series_many(
+        engine,
+        {tr.sensor for tr in traces},
+        {tr.metric for tr in traces},
+        start,
+        end,
+        step,
+    )
+
+
 def _frames(
     engine: Engine, traces: list[_Trace], start: int, end: int, step: int
 ) -> Frames:
     """{(sensor, metric): frame with ts, mean, count} of ``traces`` in one query."""
     if not traces:
         return {}
-    df = air.series_many(
-        engine,
-        sorted({tr.sensor for tr in traces}),
-        sorted({tr.metric for tr in traces}),
-        start,
-        end,
-        step,
-    )
+    df = _series(engine, traces, start, end, step)
     return {(str(k[0]), str(k[1])): g for k, g in df.groupby(["sensor_id", "metric"])}
 
 
@@ -390,14 +397,7 @@ def _buckets(
 ) -> dict[tuple[str, str], dict[int, tuple[float | None, int]]]:
     """{(sensor, metric): {bucket start: (mean, readings)}} of ``traces`` over
     [start, end), in one query: the few buckets a tick looks at."""
-    df = air.series_many(
-        engine,
-        sorted({tr.sensor for tr in traces}),
-        sorted({tr.metric for tr in traces}),
-        start,
-        end,
-        step,
-    )
+    df = _series(engine, traces, start, end, step)
     out: dict[tuple[str, str], dict[int, tuple[float | None, int]]] = {}
     for sensor, metric, ts, mean, count in zip(
         df["sensor_id"], df["metric"], df["ts"], df["mean"], df["count"], strict=True
@@ -686,7 +686,7 @@ def _weather(engine: Engine, district: str | None, lang: str) -> list | html.P:
     stations = queries.sensors(engine, kind="weather", region=district)
     if stations.empty:
         return html.P(t("common.no_data", lang), className="p-2 mb-0")
-    latest = air.latest_many(engine, list(stations["id"]))
+    latest = queries.latest_many(engine, list(stations["id"]))
     by_sensor: dict[str, dict[str, float]] = {}
     for sensor, metric, value in zip(
         latest["sensor_id"], latest["metric"], latest["value"], strict=True

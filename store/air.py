@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import pandas as pd
-from sqlalchemy import Engine, and_, func, literal, select
+from sqlalchemy import Engine, and_, select
 
-from store import aqi, queries
-from store.rollups import HOUR_MS, MINUTE_MS
-from store.schema import LatestValue, Reading, Rollup1h, Rollup1m, Sensor
+from store import aqi
+from store.rollups import HOUR_MS
+from store.schema import Rollup1h, Sensor
 from store.writes import now_ms
 
 AIR_KIND = "air"
@@ -153,92 +152,3 @@ def hourly_vn_aqi(
     return {
         i: _block(aqi.hourly_aqi(means.get(i, {}), "vn"), hour) for i in station_ids
     }
-
-
-SERIES_MANY_COLUMNS = ["sensor_id", "metric", "ts", "mean", "min", "max", "count"]
-
-
-def series_many(
-    engine: Engine,
-    sensor_ids: Collection[str],
-    metrics: Collection[str],
-    start_ms: int,
-    end_ms: int,
-    step_s: int,
-) -> pd.DataFrame:
-    """``queries.series`` of several sensors and metrics in one query: the same
-    buckets (same table, same local-midnight alignment) for every (sensor, metric)
-    pair that has data. Columns: SERIES_MANY_COLUMNS, ordered by sensor_id, metric,
-    ts; at most ``queries.MAX_POINTS`` buckets per pair.
-
-    The environment page reads its noise meters, its station's pollutants and its
-    gauge with it: one query per refresh instead of one per trace.
-    (It belongs beside ``queries.series``; it lives here while that module has
-    other owners.)"""
-    if end_ms <= start_ms:
-        raise ValueError("'to' must be after 'from'")
-    step = int(step_s)
-    if step < 1:
-        raise ValueError("step must be at least 1 second")
-    if (end_ms - start_ms) / (step * 1000) > queries.MAX_POINTS:
-        raise ValueError(f"more than {queries.MAX_POINTS} points: use a larger step")
-    if not sensor_ids or not metrics:
-        return pd.DataFrame(columns=SERIES_MANY_COLUMNS)
-    src = queries.series_source(step)
-    step_ms = step * 1000
-    if src == "readings":
-        t = Reading.__table__.c
-        tcol = t.ts
-        cnt, total = func.count(), func.sum(t.value)
-        lo, hi = func.min(t.value), func.max(t.value)
-    else:
-        t = (Rollup1h if src == "rollup_1h" else Rollup1m).__table__.c
-        size = HOUR_MS if src == "rollup_1h" else MINUTE_MS
-        if step_ms % size:
-            raise ValueError(f"step {step}s does not fit {src}")
-        tcol = t.bucket
-        cnt, total = func.sum(t.count), func.sum(t.sum)
-        lo, hi = func.min(t.min), func.max(t.max)
-    bucket = (tcol - (tcol + literal(queries.VN_OFFSET_MS)) % literal(step_ms)).label(
-        "b"
-    )
-    stmt = (
-        select(t.sensor_id, t.metric, bucket, cnt, total, lo, hi)
-        .where(
-            and_(
-                t.sensor_id.in_(list(sensor_ids)),
-                t.metric.in_(list(metrics)),
-                tcol >= start_ms,
-                tcol < end_ms,
-            )
-        )
-        .group_by(t.sensor_id, t.metric, bucket)
-        .order_by(t.sensor_id, t.metric, bucket)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    df = pd.DataFrame(
-        [tuple(r) for r in rows],
-        columns=["sensor_id", "metric", "ts", "count", "sum", "min", "max"],
-    )
-    df["mean"] = df["sum"] / df["count"]
-    return df[SERIES_MANY_COLUMNS]
-
-
-def latest_many(engine: Engine, sensor_ids: Collection[str]) -> pd.DataFrame:
-    """``queries.latest`` of several sensors in one query. Columns: sensor_id, metric,
-    ts, value; ordered by sensor_id, metric; at most 50,000 rows.
-    (Like ``series_many``, it belongs in store.queries.)"""
-    columns = ["sensor_id", "metric", "ts", "value"]
-    if not sensor_ids:
-        return pd.DataFrame(columns=columns)
-    t = LatestValue.__table__.c
-    stmt = (
-        select(t.sensor_id, t.metric, t.ts, t.value)
-        .where(t.sensor_id.in_(list(sensor_ids)))
-        .order_by(t.sensor_id, t.metric)
-        .limit(50_000)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)

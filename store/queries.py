@@ -4,6 +4,8 @@ display code converts to Asia/Ho_Chi_Minh."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, desc, func, literal, select
 
@@ -173,6 +175,35 @@ def series_source(step_s: int) -> str:
     return "readings"
 
 
+def _check_range(start_ms: int, end_ms: int, step: int) -> None:
+    if end_ms <= start_ms:
+        raise ValueError("'to' must be after 'from'")
+    if step < 1:
+        raise ValueError("step must be at least 1 second")
+    if (end_ms - start_ms) / (step * 1000) > MAX_POINTS:
+        raise ValueError(f"more than {MAX_POINTS} points: use a larger step")
+
+
+def _bucketed(src: str, step: int) -> tuple:
+    """The columns of ``src`` (readings, rollup_1m or rollup_1h), its time column,
+    the bucket expression (local-midnight aligned) and the aggregates count, sum,
+    min and max of a ``step``-second bucket."""
+    step_ms = step * 1000
+    if src == "readings":
+        t = Reading.__table__.c
+        tcol = t.ts
+        aggs = (func.count(), func.sum(t.value), func.min(t.value), func.max(t.value))
+    else:
+        t = (Rollup1h if src == "rollup_1h" else Rollup1m).__table__.c
+        size = HOUR_MS if src == "rollup_1h" else MINUTE_MS
+        if step_ms % size:
+            raise ValueError(f"step {step}s does not fit {src}")
+        tcol = t.bucket
+        aggs = (func.sum(t.count), func.sum(t.sum), func.min(t.min), func.max(t.max))
+    bucket = (tcol - (tcol + literal(VN_OFFSET_MS)) % literal(step_ms)).label("b")
+    return t, tcol, bucket, aggs
+
+
 def series(
     engine: Engine,
     sensor_id: str,
@@ -189,39 +220,11 @@ def series(
     Raises ValueError on an empty range, a step below 1 s or more than MAX_POINTS
     buckets.
     ``source`` forces a table (benchmarks compare raw against rollups)."""
-    if end_ms <= start_ms:
-        raise ValueError("'to' must be after 'from'")
     step = auto_step_s(start_ms, end_ms) if step_s is None else int(step_s)
-    if step < 1:
-        raise ValueError("step must be at least 1 second")
-    if (end_ms - start_ms) / (step * 1000) > MAX_POINTS:
-        raise ValueError(f"more than {MAX_POINTS} points: use a larger step")
-    src = source or series_source(step)
-    step_ms = step * 1000
-    if src == "readings":
-        t = Reading.__table__.c
-        tcol = t.ts
-        cnt, total, lo, hi = (
-            func.count(),
-            func.sum(t.value),
-            func.min(t.value),
-            func.max(t.value),
-        )
-    else:
-        t = (Rollup1h if src == "rollup_1h" else Rollup1m).__table__.c
-        size = HOUR_MS if src == "rollup_1h" else MINUTE_MS
-        if step_ms % size:
-            raise ValueError(f"step {step}s does not fit {src}")
-        tcol = t.bucket
-        cnt, total, lo, hi = (
-            func.sum(t.count),
-            func.sum(t.sum),
-            func.min(t.min),
-            func.max(t.max),
-        )
-    bucket = (tcol - (tcol + literal(VN_OFFSET_MS)) % literal(step_ms)).label("b")
+    _check_range(start_ms, end_ms, step)
+    t, tcol, bucket, aggs = _bucketed(source or series_source(step), step)
     stmt = (
-        select(bucket, cnt, total, lo, hi)
+        select(bucket, *aggs)
         .where(
             and_(
                 t.sensor_id == sensor_id,
@@ -236,6 +239,62 @@ def series(
     df = _frame(engine, stmt, ["ts", "count", "sum", "min", "max"])
     df["mean"] = df["sum"] / df["count"]
     return df[["ts", "mean", "min", "max", "count"]]
+
+
+SERIES_MANY_COLUMNS = ["sensor_id", "metric", "ts", "mean", "min", "max", "count"]
+
+
+def series_many(
+    engine: Engine,
+    sensor_ids: Collection[str],
+    metrics: Collection[str],
+    start_ms: int,
+    end_ms: int,
+    step_s: int,
+) -> pd.DataFrame:
+    """``series`` of several sensors and metrics in one query: the same buckets for
+    every (sensor, metric) pair that has data. Columns: SERIES_MANY_COLUMNS, ordered
+    by sensor_id, metric, ts; at most MAX_POINTS buckets per pair. The environment
+    page reads its charts with it: one query per refresh instead of one per trace."""
+    step = int(step_s)
+    _check_range(start_ms, end_ms, step)
+    if not sensor_ids or not metrics:
+        return pd.DataFrame(columns=SERIES_MANY_COLUMNS)
+    t, tcol, bucket, aggs = _bucketed(series_source(step), step)
+    stmt = (
+        select(t.sensor_id, t.metric, bucket, *aggs)
+        .where(
+            and_(
+                t.sensor_id.in_(sorted(sensor_ids)),
+                t.metric.in_(sorted(metrics)),
+                tcol >= start_ms,
+                tcol < end_ms,
+            )
+        )
+        .group_by(t.sensor_id, t.metric, bucket)
+        .order_by(t.sensor_id, t.metric, bucket)
+    )
+    df = _frame(
+        engine, stmt, ["sensor_id", "metric", "ts", "count", "sum", "min", "max"]
+    )
+    df["mean"] = df["sum"] / df["count"]
+    return df[SERIES_MANY_COLUMNS]
+
+
+def latest_many(engine: Engine, sensor_ids: Collection[str]) -> pd.DataFrame:
+    """``latest`` of several sensors in one query. Columns: sensor_id, metric, ts,
+    value; ordered by sensor_id, metric; at most 50,000 rows."""
+    columns = ["sensor_id", "metric", "ts", "value"]
+    if not sensor_ids:
+        return pd.DataFrame(columns=columns)
+    t = LatestValue.__table__.c
+    stmt = (
+        select(t.sensor_id, t.metric, t.ts, t.value)
+        .where(t.sensor_id.in_(sorted(sensor_ids)))
+        .order_by(t.sensor_id, t.metric)
+        .limit(50_000)
+    )
+    return _frame(engine, stmt, columns)
 
 
 def source_health(engine: Engine) -> pd.DataFrame:
