@@ -348,9 +348,12 @@ class MqttIngest:
             log.exception("alert rules failed for %d pairs", len(pairs))
 
     def _spill_out(self, pending: list[_Item]) -> list[_Item]:
-        """Move the pending batch and what waits in memory to disk, then acknowledge."""
+        """Move the pending batch and what waits in memory to disk, then acknowledge.
+        It takes what the queue holds now, not what paho adds meanwhile, so the
+        messages in memory stay under the pending batch plus twice the buffer (the
+        ones being written and the queue refilling beside them)."""
         items = list(pending)
-        while True:
+        for _ in range(self._queue.qsize()):
             try:
                 items.append(self._queue.get_nowait())
             except queue.Empty:
