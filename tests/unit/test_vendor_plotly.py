@@ -36,3 +36,9 @@ def test_the_figure_builders_draw_only_trace_types_of_the_partial_bundle():
     # scattermap is drawn only with IOC_MAP_TILES, when app.py leaves the partial
     # bundle out and dcc loads the full one.
     assert used - {"scattermap"} <= BASIC_TRACES, used
+
+
+def test_the_partial_bundle_names_no_cdn_to_fetch_from():
+    text = BUNDLE.read_text(encoding="utf-8", errors="replace")
+    assert "cdn.plot.ly" not in text
+    assert 'dflt:"/assets/vendor/topojson/"' in text
