@@ -29,7 +29,8 @@ from werkzeug.exceptions import HTTPException
 
 import config
 import province
-from security.web import record, require
+from datasources.open311 import LIMITS, text_field
+from security.web import open311_error, record, require
 from store import queries, writes
 from store.runtime import get_engine
 from store.writes import now_ms
@@ -40,11 +41,7 @@ bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 SOURCE = "open311:ioc"
 DAY_MS = 86_400_000
 MAX_LIST = 1000
-MAX_DESCRIPTION = 4000
-MAX_ADDRESS = 500
 MAX_IDS = 100
-# Control characters but line breaks and tabs (PostgreSQL refuses NUL in text).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 STATUSES = ("open", "closed")
 
@@ -56,11 +53,8 @@ class Open311Error(Exception):
         self.description = description
 
 
-def errors(status: int, description: str) -> Response:
-    """GeoReport v2's error answer."""
-    resp = jsonify([{"code": status, "description": description}])
-    resp.status_code = status
-    return resp
+# GeoReport v2's error answer; security.web refuses bad keys with it too.
+errors = open311_error
 
 
 @bp.errorhandler(Open311Error)
@@ -89,11 +83,13 @@ def _iso(ms: int | None) -> str | None:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
-def _text(name: str, limit: int) -> str:
+def _text(name: str, field: str) -> str:
+    """A posted text, refused past the length a polled report is cut to (LIMITS) and
+    cleaned as one (text_field)."""
     value = request.values.get(name, "")
-    if len(value) > limit:
-        raise Open311Error(400, f"{name} is longer than {limit} characters")
-    return _CONTROL.sub("", value).strip()
+    if len(value) > LIMITS[field]:
+        raise Open311Error(400, f"{name} is longer than {LIMITS[field]} characters")
+    return text_field(value)
 
 
 def _coordinate(name: str, low: float, high: float) -> float | None:
@@ -161,7 +157,7 @@ def create_request() -> tuple[Response, int]:
         raise Open311Error(400, "service_code is missing or names no service")
     lat = _coordinate("lat", -90, 90)
     lon = _coordinate("long", -180, 180)
-    address = _text("address_string", MAX_ADDRESS)
+    address = _text("address_string", "address")
     if (lat is None) != (lon is None):
         raise Open311Error(400, "lat and long go together")
     if lat is not None and not profile.contains(lat, lon):
@@ -170,7 +166,7 @@ def create_request() -> tuple[Response, int]:
         raise Open311Error(
             400, "a location is required: lat and long, or address_string"
         )
-    description = _text("description", MAX_DESCRIPTION)
+    description = _text("description", "description")
     dept = profile.department(service.agency)
     at = now_ms()
     report_id = f"IOC-{uuid.uuid4().hex[:12].upper()}"

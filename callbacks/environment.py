@@ -300,9 +300,9 @@ def _ring_patch(engine: Engine, district: str | None) -> Patch:
     patch = Patch()
     if not config.load().map_tiles:
         line = patch["data"][fig.STATIONS_TRACE]["marker"]["line"]
-        on = [s in alarmed for s in sensors["id"]]
-        line["color"] = [fig.ALARM_RING if a else "#333" for a in on]
-        line["width"] = [4 if a else 1 for a in on]
+        line["color"], line["width"] = fig.alarm_rings(
+            [s in alarmed for s in sensors["id"]]
+        )
     return patch
 
 

@@ -74,9 +74,10 @@ def _ms(value: object) -> int | None:
         return None
 
 
-def _str(value: object) -> str:
-    """A text field of a request: text or a number as text, without control
-    characters; anything else (objects, lists, booleans) is no text at all."""
+def text_field(value: object) -> str:
+    """A text field of a report (polled here, or posted to api/open311): text or a
+    number as text, without control characters; anything else (objects, lists,
+    booleans) is no text at all."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
     return _CONTROL.sub("", str(value)).strip()
@@ -102,20 +103,20 @@ def parse_requests(raw: Any, source: str) -> list[dict]:
     for r in raw:
         if not isinstance(r, dict):
             continue
-        rid = _str(r.get("service_request_id"))
+        rid = text_field(r.get("service_request_id"))
         requested = _ms(r.get("requested_datetime"))
         if not rid or requested is None or not MIN_MS <= requested <= latest:
             continue
-        status = _str(r.get("status")).lower() or "open"
+        status = text_field(r.get("status")).lower() or "open"
         row = {
             "id": rid,
             "source": source[:300],
             "status": status if status in {"open", "closed"} else "open",
-            "service_code": _str(r.get("service_code")),
-            "service_name": _str(r.get("service_name")),
-            "description": _str(r.get("description")),
-            "agency": _str(r.get("agency_responsible")),
-            "address": _str(r.get("address")),
+            "service_code": text_field(r.get("service_code")),
+            "service_name": text_field(r.get("service_name")),
+            "description": text_field(r.get("description")),
+            "agency": text_field(r.get("agency_responsible")),
+            "address": text_field(r.get("address")),
             "lat": _coord(r.get("lat"), -90, 90),
             "lon": _coord(r.get("long"), -180, 180),
             "requested_ms": requested,

@@ -127,12 +127,20 @@ def _x_range(layout: dict, rng: tuple[int, int] | None, axes: int = 1) -> None:
 ALARM_RING = "#dc3545"
 
 
+def alarm_rings(alarmed: list[bool]) -> tuple[list[str], list[int]]:
+    """Marker outline colours and widths: a thick red ring on each alarmed station."""
+    return (
+        [ALARM_RING if a else "#333" for a in alarmed],
+        [4 if a else 1 for a in alarmed],
+    )
+
+
 def station_marks(stations: pd.DataFrame) -> dict[str, list]:
     """Per-station marker colour, text (the AQI) and hover text: what a tick patches.
 
     ``stations``: columns name, aqi (int or None), category (key or None),
     category_label."""
-    colours, texts, hovers, rings, widths = [], [], [], [], []
+    colours, texts, hovers, alarmed = [], [], [], []
     for s in stations.itertuples():
         has = s.aqi is not None and not pd.isna(s.aqi)
         colours.append(AQI_COLOURS.get(s.category, NO_AQI_COLOUR) if has else "#adb5bd")
@@ -147,13 +155,13 @@ def station_marks(stations: pd.DataFrame) -> dict[str, list]:
         # before the hourly index catches up with a spike.
         alarm = str(getattr(s, "alarm", "") or "")
         hovers.append(f"{hover}<br>{alarm}" if alarm else hover)
-        rings.append(ALARM_RING if alarm else "#333")
-        widths.append(4 if alarm else 1)
+        alarmed.append(bool(alarm))
+    ring_colours, widths = alarm_rings(alarmed)
     return {
         "color": colours,
         "text": texts,
         "hovertext": hovers,
-        "line_color": rings,
+        "line_color": ring_colours,
         "line_width": widths,
     }
 

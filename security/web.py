@@ -272,22 +272,25 @@ def _check_api(engine: object, path: str) -> Response | None:
         who = info.principal if info else None
     if who is None:
         return (
-            _open311_error(403, "api_key") if open311 else _json_error(401, "api_key")
+            open311_error(403, _MESSAGES["api_key"])
+            if open311
+            else _json_error(401, "api_key")
         )
     g.principal = who
     page = policy.api_page(path)
     if page is None or not policy.can_view(who, page):
         return (
-            _open311_error(403, "forbidden")
+            open311_error(403, _MESSAGES["forbidden"])
             if open311
             else _json_error(403, "forbidden")
         )
     return None
 
 
-def _open311_error(status: int, key: str) -> Response:
-    """GeoReport v2's error shape (its spec answers a bad api_key with a 403)."""
-    resp = jsonify([{"code": status, "description": _MESSAGES[key]}])
+def open311_error(status: int, description: str) -> Response:
+    """GeoReport v2's error answer, a list of {code, description} (its spec answers
+    a bad api_key with a 403)."""
+    resp = jsonify([{"code": status, "description": description}])
     resp.status_code = status
     return resp
 
