@@ -1,13 +1,14 @@
-"""The IOC web app. ``python app.py`` starts the whole system (see services.py);
-``gunicorn app:server`` serves the web part alone."""
+"""The IOC web app. ``python app.py`` starts the whole system (see services.py) and
+serves the web app with waitress in the same process; ``gunicorn app:server`` serves
+the web part alone."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 import dash
 import flask_bootstrap
@@ -16,6 +17,7 @@ from flask_compress import Compress
 
 import compression
 import config
+import logs
 from api.open311 import bp as open311
 from api.v1 import bp as api_v1
 from i18n import t
@@ -23,7 +25,19 @@ from layouts._shell import shell
 
 VENDOR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5"
 
-_cfg = config.load()
+
+def _refuse(exc: Exception) -> NoReturn:
+    """A setting the system cannot start with: one line on stderr, exit status 2."""
+    print(f"IOC cannot start: {exc}", file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+try:
+    _cfg = config.load()
+except config.ConfigError as exc:
+    if __name__ != "__main__":
+        raise  # gunicorn app:server, tests: their caller reports it
+    _refuse(exc)
 # assets/vendor/plotly-basic.min.js (scatter, bar, pie: every chart here; about a
 # quarter of Plotly's full 1.3 MB compressed) sets window.Plotly, which dcc.Graph
 # then uses instead of loading the full bundle. A tile map needs scattermap, so with
@@ -57,11 +71,14 @@ server.register_blueprint(open311)
 
 import callbacks  # noqa: E402,F401 - registers every callback once
 from security import web as security_web  # noqa: E402
+from security.request_limit import SessionLimit  # noqa: E402
 from store import memo  # noqa: E402
 
 server._ioc_dash = app  # the CSP header reads Dash's inline-script hashes
 memo.set_enabled(_cfg.shared_reads)
 security_web.install(app, security_web.settings_from(_cfg))
+# Inside ProxyFix: the bound needs the client's address, which ProxyFix puts first.
+server.wsgi_app = SessionLimit(server.wsgi_app, _cfg.max_requests_per_session)
 if _cfg.trusted_proxies:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -75,35 +92,64 @@ def vendor(filename: str):  # noqa: ANN201 - Flask response
     return send_from_directory(VENDOR, filename, max_age=86400)
 
 
-def main() -> int:
-    cfg = config.load()
-    logging.basicConfig(
-        level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if sys.argv[1:] == ["migrate"]:
-        from services import bootstrap_accounts
-        from store import migrate
-        from store.db import make_engine
+def _interrupt(*_: object) -> NoReturn:
+    raise KeyboardInterrupt  # SIGTERM stops as Ctrl+C does: services stopped cleanly
 
-        engine = make_engine(cfg.database_url)
+
+def _web_server(cfg: config.Config):  # noqa: ANN202 - a waitress server
+    """waitress, threaded, in this process beside the ingest and the pollers; bound
+    here, so that an address in use is said before anything else starts."""
+    import waitress
+
+    try:
+        return waitress.create_server(
+            server, host=cfg.host, port=cfg.port, threads=cfg.web_threads
+        )
+    except OSError as exc:
+        raise config.ConfigError(
+            f"IOC_PORT={cfg.port} cannot be served on IOC_HOST={cfg.host!r}: "
+            f"{exc.strerror or exc}; expected a free port and an address of this "
+            "machine"
+        ) from exc
+
+
+def main() -> int:
+    try:
+        cfg = config.load()
+    except config.ConfigError as exc:
+        _refuse(exc)
+    logs.configure(cfg.log_level)
+    signal.signal(signal.SIGTERM, _interrupt)
+    from services import Services, bootstrap_accounts, open_store
+
+    if sys.argv[1:] == ["migrate"]:
+        from store import migrate
+
+        try:
+            engine = open_store(cfg)
+        except config.ConfigError as exc:
+            _refuse(exc)
         migrate.upgrade(engine)
         bootstrap_accounts(engine, cfg)
         return 0
-    from services import Services
-
-    services = Services(cfg).start()
+    services = Services(cfg)
+    web = None
     try:
-        if cfg.runs("web"):
+        try:
+            web = _web_server(cfg) if cfg.runs("web") else None
+            services.start()
+        except config.ConfigError as exc:
+            if web is not None:
+                web.close()
+            _refuse(exc)
+        if web is not None:
             print(f"IOC running at http://{cfg.host}:{cfg.port}/", flush=True)
-            app.run(host=cfg.host, port=cfg.port, debug=False, use_reloader=False)
+            web.run()  # until Ctrl+C or SIGTERM
         else:
             print(f"IOC {cfg.role} running; stop with Ctrl+C", flush=True)
-            stop = threading.Event()
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            try:
-                stop.wait()
-            except KeyboardInterrupt:
-                pass
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
     finally:
         services.stop()
     return 0

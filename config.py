@@ -7,20 +7,252 @@ MQTT broker, simulators on.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from mqtt_url import parse_broker_url, redact
 
 ROOT = Path(__file__).resolve().parent
+# The one directory the system creates by itself (the default store, the ingest's
+# spill file); a directory named in a setting must exist.
+DATA_DIR = ROOT / "data"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting the system cannot run with. The text is one line: the variable, what
+    is wrong with its value and what would be right (``python app.py`` prints it and
+    exits with 2)."""
 
 
 def _bool(value: str) -> bool:
     v = value.strip().lower()
-    if v in {"1", "true", "yes", "on"}:
+    if v in _TRUE:
         return True
-    if v in {"0", "false", "no", "off", ""}:
+    if v in _FALSE:
         return False
     raise ValueError(f"not a boolean: {value!r}")
+
+
+def _error(name: str, value: str | None, problem: str, expected: str) -> ConfigError:
+    """``NAME='value' problem; expected ...`` (a secret's value is never repeated,
+    a URL's password is masked)."""
+    shown = "" if value is None else f"={redact(value)!r}"
+    return ConfigError(f"{name}{shown} {problem}; expected {expected}")
+
+
+def _text(env: dict[str, str], name: str) -> str:
+    return _get(env, name).strip()
+
+
+def _int(
+    env: dict[str, str], name: str, lo: int, hi: int | None = None, what: str = ""
+) -> int:
+    raw = _text(env, name)
+    span = f"{lo} or more" if hi is None else f"{lo} to {hi}"
+    expected = f"{what or 'a whole number'}, {span}"
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _error(name, raw, "is not a whole number", expected) from None
+    if value < lo or (hi is not None and value > hi):
+        raise _error(name, raw, "is out of range", expected)
+    return value
+
+
+def _port(env: dict[str, str], name: str) -> int:
+    return _int(env, name, 1, 65535, "a TCP port")
+
+
+def _positive(env: dict[str, str], name: str, example: str) -> float:
+    raw = _text(env, name)
+    expected = f"a number greater than 0, e.g. {example}"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _error(name, raw, "is not a number", expected) from None
+    if not (math.isfinite(value) and value > 0):
+        raise _error(name, raw, "is out of range", expected)
+    return value
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    raw = _text(env, name)
+    try:
+        return _bool(raw)
+    except ValueError:
+        raise _error(
+            name,
+            raw,
+            "is not a yes/no value",
+            "1 or 0 (also true/false, yes/no, on/off)",
+        ) from None
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = _text(env, name)
+    value = raw.lower()
+    if value not in {c.lower() for c in choices}:
+        raise _error(name, raw, "is not a known choice", f"one of {', '.join(choices)}")
+    return value
+
+
+def _file(env: dict[str, str], name: str, what: str) -> str:
+    """A file that must exist when set ('' when unset)."""
+    raw = _text(env, name)
+    if raw and not Path(raw).is_file():
+        raise _error(name, raw, "names no file", f"the path of an existing {what}")
+    return raw
+
+
+def _http_url(name: str, url: str, what: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or " " in url:
+        raise _error(name, url, "is not an http:// or https:// URL", what)
+    return url
+
+
+def _database_url(env: dict[str, str]) -> str:
+    name = "IOC_DATABASE_URL"
+    raw = _text(env, name)
+    if not raw:
+        return f"sqlite:///{DATA_DIR / 'ioc.db'}"
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    expected = (
+        "sqlite:////path/to/ioc.db, postgresql+psycopg://user:password@host:5432/ioc, "
+        "or empty for data/ioc.db"
+    )
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise _error(name, raw, "is not a database URL", expected) from None
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if (backend, driver) not in {("sqlite", "pysqlite"), ("postgresql", "psycopg")}:
+        raise _error(
+            name,
+            raw,
+            f"names a database or driver the store does not run on ({url.drivername})",
+            expected,
+        )
+    path = url.database or ""
+    if (
+        backend == "sqlite"
+        and path
+        and path != ":memory:"
+        and not path.startswith("file:")
+    ):
+        folder = Path(path).parent
+        if not folder.is_dir() and folder.resolve() != DATA_DIR.resolve():
+            raise _error(
+                name,
+                raw,
+                f"is in a directory that does not exist ({folder})",
+                "an existing directory (create it first), or leave IOC_DATABASE_URL "
+                "empty for data/ioc.db",
+            )
+    return raw
+
+
+def _mqtt_url(env: dict[str, str]) -> str:
+    raw = _text(env, "IOC_MQTT_URL")
+    if raw:
+        try:
+            parse_broker_url(raw)
+        except ValueError:
+            raise _error(
+                "IOC_MQTT_URL",
+                raw,
+                "is not a broker URL",
+                "mqtt://user:password@host:1883, mqtts://user:password@host:8883 or "
+                "empty for the embedded broker",
+            ) from None
+    return raw
+
+
+def _topic_filter(env: dict[str, str]) -> str:
+    raw = _get(env, "IOC_MQTT_TOPIC")
+    levels = raw.split("/")
+    wildcards_ok = (
+        all(level in {"+", "#"} or not ({"+", "#"} & set(level)) for level in levels)
+        and "#" not in levels[:-1]
+    )
+    if not raw.strip() or raw != raw.strip() or not wildcards_ok:
+        raise _error(
+            "IOC_MQTT_TOPIC",
+            raw,
+            "is not an MQTT topic filter",
+            "levels separated by /, with + for one whole level and # only as the "
+            "last, e.g. ioc/sensors/+/data",
+        )
+    return raw
+
+
+def _feeds(env: dict[str, str]) -> tuple[str, ...]:
+    urls = tuple(
+        u.strip() for u in _get(env, "IOC_PRESS_FEEDS").split(",") if u.strip()
+    )
+    for url in urls:
+        _http_url(
+            "IOC_PRESS_FEEDS",
+            url,
+            "comma-separated http:// or https:// URLs of RSS 2.0 feeds",
+        )
+    return urls
+
+
+def _map_tiles(env: dict[str, str]) -> str:
+    raw = _text(env, "IOC_MAP_TILES")
+    expected = "an http(s) URL template with {z}, {x} and {y}, or empty for none"
+    if raw:
+        _http_url("IOC_MAP_TILES", raw, expected)
+        if not all(p in raw for p in ("{z}", "{x}", "{y}")):
+            raise _error("IOC_MAP_TILES", raw, "lacks {z}, {x} or {y}", expected)
+    return raw
+
+
+def _accounts(env: dict[str, str]) -> dict[str, str]:
+    """The first admin and IOC_API_KEY, checked by the rules the store applies (the
+    store would refuse them later, in a traceback)."""
+    from store.accounts import MAX_PASSWORD, MIN_API_KEY, MIN_PASSWORD, ROLES, USERNAME
+
+    user = _text(env, "IOC_ADMIN_USER").lower()
+    if not USERNAME.match(user):
+        raise _error(
+            "IOC_ADMIN_USER",
+            user,
+            "is not a user name",
+            "2 to 64 of a-z, 0-9, dot, _ or -, starting with a letter or digit",
+        )
+    password = _get(env, "IOC_ADMIN_PASSWORD")
+    if password and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise _error(
+            "IOC_ADMIN_PASSWORD",
+            None,
+            f"has the wrong length ({len(password)} characters)",
+            f"{MIN_PASSWORD} to {MAX_PASSWORD}, or empty for a random one printed once",
+        )
+    key = _text(env, "IOC_API_KEY")
+    if key and len(key) < MIN_API_KEY:
+        raise _error(
+            "IOC_API_KEY",
+            None,
+            f"is too short ({len(key)} characters)",
+            f"at least {MIN_API_KEY} random characters, e.g. from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+        )
+    return {
+        "admin_user": user,
+        "admin_password": password,
+        "api_key": key,
+        "api_key_role": _choice(env, "IOC_API_KEY_ROLE", ROLES),
+    }
 
 
 @dataclass(frozen=True)
@@ -84,8 +316,33 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "IOC_INGEST_BUFFER", "100000", "Messages held in memory while the store is down"
     ),
+    Setting(
+        "IOC_DEAD_LETTERS_PER_MINUTE",
+        "60",
+        "Rejected messages kept (as a 1,000-character excerpt) per source and minute; "
+        "the rest are only counted",
+    ),
+    Setting("IOC_DEAD_LETTER_DAYS", "7", "Days rejected messages are kept"),
+    Setting(
+        "IOC_DEAD_LETTER_MAX_ROWS",
+        "20000",
+        "Most rejected messages kept in all (the newest)",
+    ),
     Setting("IOC_HOST", "127.0.0.1", "Address the web app listens on"),
     Setting("IOC_PORT", "8050", "Port the web app listens on"),
+    Setting(
+        "IOC_WEB_THREADS",
+        "16",
+        "Threads of the web server (waitress) of python app.py: requests answered "
+        "at once by all users together",
+    ),
+    Setting(
+        "IOC_MAX_REQUESTS_PER_SESSION",
+        "8",
+        "Requests of one session (or, without one, one address) in flight at once; "
+        "more are answered 429 with Retry-After at once, so one user's burst cannot "
+        "take every thread. Keep it above the callbacks a page sends together",
+    ),
     Setting(
         "IOC_ROLE", "all", "Which part this process runs: web, ingest, pollers or all"
     ),
@@ -142,7 +399,18 @@ SETTINGS: tuple[Setting, ...] = (
         "API key the Open311 poller sends as its api_key parameter, when that "
         "system asks for one",
     ),
-    Setting("IOC_POLL_TIMEOUT_S", "10", "HTTP timeout of a poller's fetch, seconds"),
+    Setting(
+        "IOC_POLL_TIMEOUT_S",
+        "10",
+        "HTTP timeout of a poller's fetch, seconds: each connect and each read",
+    ),
+    Setting(
+        "IOC_POLL_DEADLINE_S",
+        "30",
+        "Longest a poller's run may take, seconds: connects, reads and retries "
+        "together (a source sending a byte now and then never times out a read); "
+        "a run still going past it shows as hung on the data-sources page",
+    ),
     Setting(
         "IOC_BACKFILL_DAYS",
         "30",
@@ -201,15 +469,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "IOC_LOGIN_MAX_FAILURES",
         "5",
-        "Failed sign-ins per user name in 15 minutes before it is refused for "
-        "a while (4 x this per address)",
+        "Failed sign-ins per user name and address in an hour before each further "
+        "attempt from there waits 2, 4, 8 ... s (at most 15 min); 4 x this per "
+        "address across all names. Other addresses are never slowed down",
     ),
     Setting(
         "IOC_MQTT_ANONYMOUS",
         "0",
-        "Demo mode of the embedded broker: 1 = accept clients without a "
-        "password; 0 = only the app's own clients (random password per start) "
-        "and the users of IOC_MQTT_PASSWORD_FILE",
+        "Demo mode of the embedded broker: 1 = also accept clients without a "
+        "user name, as sensors (they may only publish ioc/sensors/+/data); 0 = "
+        "only the app's own clients (random password per start) and the users "
+        "of IOC_MQTT_PASSWORD_FILE",
     ),
     Setting(
         "IOC_MQTT_PASSWORD_FILE",
@@ -217,7 +487,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Extra users of the embedded broker (user:argon2-hash lines, "
         "amqtt's format) for real sensors",
     ),
-    Setting("IOC_LOG_LEVEL", "INFO", "Logging level"),
+    Setting(
+        "IOC_LOG_LEVEL",
+        "INFO",
+        "Logging level of the system's own lines (DEBUG, INFO, WARNING, ERROR); "
+        "the libraries' (scheduler runs, migrations, broker, web server) show "
+        "their warnings only, unless DEBUG",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -268,6 +544,12 @@ class Config:
     trusted_proxies: int = 0
     mqtt_anonymous: bool = False
     mqtt_password_file: str = ""
+    web_threads: int = 16
+    max_requests_per_session: int = 8
+    poll_deadline_s: float = 30.0
+    dead_per_minute: int = 60
+    dead_keep_days: float = 7.0
+    dead_max_rows: int = 20_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -282,90 +564,113 @@ class Config:
         return self.role == "all" or self.role == part
 
 
-def _mqtt_protocol(value: str, url: str) -> str:
-    v = value.strip().lower()
+def _mqtt_protocol(env: dict[str, str], url: str) -> str:
+    v = _choice(env, "IOC_MQTT_PROTOCOL", ("5", "3.1.1", "auto"))
     if v == "auto":
-        return "5" if url.strip() else "3.1.1"
-    if v not in {"5", "3.1.1"}:
-        raise ValueError(f"IOC_MQTT_PROTOCOL must be 5, 3.1.1 or auto, not {value!r}")
+        return "5" if url else "3.1.1"
     return v
 
 
-def load(env: dict[str, str] | None = None) -> Config:
-    """Read the configuration from ``env`` (default: ``os.environ``); raise on bad
-    values."""
-    env = dict(os.environ if env is None else env)
-    role = _get(env, "IOC_ROLE").strip().lower()
-    if role not in {"web", "ingest", "pollers", "all"}:
-        raise ValueError(f"IOC_ROLE must be web, ingest, pollers or all, not {role!r}")
-    db = _get(env, "IOC_DATABASE_URL").strip()
-    if not db:
-        db = f"sqlite:///{ROOT / 'data' / 'ioc.db'}"
-    profile = Path(_get(env, "IOC_PROFILE"))
+def _profile(env: dict[str, str]) -> Path:
+    raw = _text(env, "IOC_PROFILE")
+    profile = Path(raw)
     if not profile.is_absolute():
         profile = ROOT / profile
-    feeds = tuple(
-        u.strip() for u in _get(env, "IOC_PRESS_FEEDS").split(",") if u.strip()
-    )
+    if not profile.is_file():
+        raise _error(
+            "IOC_PROFILE",
+            raw,
+            "names no file",
+            "a province profile (JSON), e.g. profiles/bac-ninh.json",
+        )
+    return profile
+
+
+def _mqtt_names(env: dict[str, str]) -> dict[str, str]:
+    client_id = _text(env, "IOC_MQTT_CLIENT_ID")
+    if not client_id:
+        raise _error(
+            "IOC_MQTT_CLIENT_ID", client_id, "is empty", "a client id, e.g. ioc-ingest"
+        )
+    group = _text(env, "IOC_MQTT_SHARED_GROUP")
+    if {"/", "+", "#"} & set(group):
+        raise _error(
+            "IOC_MQTT_SHARED_GROUP",
+            group,
+            "has /, + or #",
+            "a plain name, e.g. ingest, or empty for a plain subscription",
+        )
+    return {"mqtt_client_id": client_id, "mqtt_shared_group": group}
+
+
+def load(env: dict[str, str] | None = None) -> Config:
+    """Read the configuration from ``env`` (default: ``os.environ``). A bad value
+    raises ConfigError naming the variable, the value's problem and what would be
+    right."""
+    env = dict(os.environ if env is None else env)
+    mqtt_url = _mqtt_url(env)
+    open311 = _text(env, "IOC_OPEN311_URL")
+    if open311:
+        _http_url(
+            "IOC_OPEN311_URL",
+            open311,
+            "the http(s) base URL of an Open311 GeoReport v2 system (…/open311/v2)",
+        )
+    host = _text(env, "IOC_HOST")
+    if not host:
+        raise _error(
+            "IOC_HOST", host, "is empty", "an address, e.g. 127.0.0.1 or 0.0.0.0"
+        )
     cfg = Config(
-        database_url=db,
-        mqtt_url=_get(env, "IOC_MQTT_URL").strip(),
-        mqtt_embedded_port=int(_get(env, "IOC_MQTT_EMBEDDED_PORT")),
-        mqtt_protocol=_mqtt_protocol(
-            _get(env, "IOC_MQTT_PROTOCOL"), _get(env, "IOC_MQTT_URL")
+        database_url=_database_url(env),
+        mqtt_url=mqtt_url,
+        mqtt_embedded_port=_port(env, "IOC_MQTT_EMBEDDED_PORT"),
+        mqtt_protocol=_mqtt_protocol(env, mqtt_url),
+        mqtt_ca_file=_file(env, "IOC_MQTT_CA_FILE", "CA bundle (PEM)"),
+        mqtt_topic=_topic_filter(env),
+        ingest_batch=_int(env, "IOC_INGEST_BATCH", 1, what="messages"),
+        ingest_flush_ms=_int(env, "IOC_INGEST_FLUSH_MS", 1, what="milliseconds"),
+        ingest_buffer=_int(env, "IOC_INGEST_BUFFER", 1, what="messages"),
+        dead_per_minute=_int(env, "IOC_DEAD_LETTERS_PER_MINUTE", 0),
+        dead_keep_days=_positive(env, "IOC_DEAD_LETTER_DAYS", "7"),
+        dead_max_rows=_int(env, "IOC_DEAD_LETTER_MAX_ROWS", 0),
+        host=host,
+        port=_port(env, "IOC_PORT"),
+        role=_choice(env, "IOC_ROLE", ("web", "ingest", "pollers", "all")),
+        simulate=_flag(env, "IOC_SIMULATE"),
+        sim_sensors=_int(env, "IOC_SIM_SENSORS", 0, what="sensors"),
+        sim_rate=_positive(env, "IOC_SIM_RATE", "1.0"),
+        sim_seed=_int(env, "IOC_SIM_SEED", 0),
+        sim_http_port=_port(env, "IOC_SIM_HTTP_PORT"),
+        profile=_profile(env),
+        press_feeds=_feeds(env),
+        open311_url=open311,
+        poll_timeout_s=_positive(env, "IOC_POLL_TIMEOUT_S", "10"),
+        poll_deadline_s=_positive(env, "IOC_POLL_DEADLINE_S", "30"),
+        backfill_days=_int(env, "IOC_BACKFILL_DAYS", 0, what="days"),
+        log_level=_choice(env, "IOC_LOG_LEVEL", LOG_LEVELS).upper(),
+        map_tiles=_map_tiles(env),
+        open311_api_key=_text(env, "IOC_OPEN311_API_KEY"),
+        shared_reads=_flag(env, "IOC_SHARED_READS"),
+        session_idle_min=_int(env, "IOC_SESSION_IDLE_MINUTES", 1, what="minutes"),
+        session_hours=_int(env, "IOC_SESSION_HOURS", 1, what="hours"),
+        cookie_secure=_choice(env, "IOC_COOKIE_SECURE", ("auto", "1", "0")),
+        login_max_failures=_int(env, "IOC_LOGIN_MAX_FAILURES", 1),
+        trusted_proxies=_int(env, "IOC_TRUSTED_PROXIES", 0, what="proxies"),
+        mqtt_anonymous=_flag(env, "IOC_MQTT_ANONYMOUS"),
+        mqtt_password_file=_file(env, "IOC_MQTT_PASSWORD_FILE", "password file"),
+        web_threads=_int(env, "IOC_WEB_THREADS", 1, what="threads"),
+        max_requests_per_session=_int(
+            env, "IOC_MAX_REQUESTS_PER_SESSION", 1, what="requests"
         ),
-        mqtt_ca_file=_get(env, "IOC_MQTT_CA_FILE"),
-        mqtt_client_id=_get(env, "IOC_MQTT_CLIENT_ID"),
-        mqtt_shared_group=_get(env, "IOC_MQTT_SHARED_GROUP").strip(),
-        mqtt_topic=_get(env, "IOC_MQTT_TOPIC"),
-        ingest_batch=int(_get(env, "IOC_INGEST_BATCH")),
-        ingest_flush_ms=int(_get(env, "IOC_INGEST_FLUSH_MS")),
-        ingest_buffer=int(_get(env, "IOC_INGEST_BUFFER")),
-        host=_get(env, "IOC_HOST"),
-        port=int(_get(env, "IOC_PORT")),
-        role=role,
-        simulate=_bool(_get(env, "IOC_SIMULATE")),
-        sim_sensors=int(_get(env, "IOC_SIM_SENSORS")),
-        sim_rate=float(_get(env, "IOC_SIM_RATE")),
-        sim_seed=int(_get(env, "IOC_SIM_SEED")),
-        sim_http_port=int(_get(env, "IOC_SIM_HTTP_PORT")),
-        profile=profile,
-        press_feeds=feeds,
-        open311_url=_get(env, "IOC_OPEN311_URL").strip(),
-        poll_timeout_s=float(_get(env, "IOC_POLL_TIMEOUT_S")),
-        backfill_days=int(_get(env, "IOC_BACKFILL_DAYS")),
-        log_level=_get(env, "IOC_LOG_LEVEL").upper(),
-        map_tiles=_get(env, "IOC_MAP_TILES").strip(),
-        admin_user=_get(env, "IOC_ADMIN_USER").strip().lower(),
-        admin_password=_get(env, "IOC_ADMIN_PASSWORD"),
-        api_key=_get(env, "IOC_API_KEY").strip(),
-        api_key_role=_get(env, "IOC_API_KEY_ROLE").strip(),
-        open311_api_key=_get(env, "IOC_OPEN311_API_KEY").strip(),
-        shared_reads=_bool(_get(env, "IOC_SHARED_READS")),
-        session_idle_min=int(_get(env, "IOC_SESSION_IDLE_MINUTES")),
-        session_hours=int(_get(env, "IOC_SESSION_HOURS")),
-        cookie_secure=_get(env, "IOC_COOKIE_SECURE").strip().lower(),
-        login_max_failures=int(_get(env, "IOC_LOGIN_MAX_FAILURES")),
-        trusted_proxies=int(_get(env, "IOC_TRUSTED_PROXIES")),
-        mqtt_anonymous=_bool(_get(env, "IOC_MQTT_ANONYMOUS")),
-        mqtt_password_file=_get(env, "IOC_MQTT_PASSWORD_FILE").strip(),
+        **_mqtt_names(env),
+        **_accounts(env),
     )
-    if (
-        cfg.ingest_batch < 1
-        or cfg.ingest_flush_ms < 1
-        or cfg.ingest_buffer < cfg.ingest_batch
-    ):
-        raise ValueError(
-            "IOC_INGEST_BATCH, IOC_INGEST_FLUSH_MS must be positive and "
-            "IOC_INGEST_BUFFER at least IOC_INGEST_BATCH"
+    if cfg.ingest_buffer < cfg.ingest_batch:
+        raise _error(
+            "IOC_INGEST_BUFFER",
+            str(cfg.ingest_buffer),
+            f"is smaller than IOC_INGEST_BATCH ({cfg.ingest_batch})",
+            "at least IOC_INGEST_BATCH",
         )
-    if cfg.cookie_secure not in {"auto", "1", "0"}:
-        raise ValueError("IOC_COOKIE_SECURE must be auto, 1 or 0")
-    if min(cfg.session_idle_min, cfg.session_hours, cfg.login_max_failures) < 1:
-        raise ValueError(
-            "IOC_SESSION_IDLE_MINUTES, IOC_SESSION_HOURS and "
-            "IOC_LOGIN_MAX_FAILURES must be positive"
-        )
-    if cfg.sim_rate <= 0:
-        raise ValueError("IOC_SIM_RATE must be positive")
     return cfg

@@ -108,6 +108,10 @@ T: dict[str, dict[str, str]] = {
         "vi": "Cảm biến hoạt động: {ok}/{total} · Bản tin lỗi: {dead}",
         "en": "Sensors reporting: {ok}/{total} · Rejected messages: {dead}",
     },
+    "overview.system_sensors": {
+        "vi": "Cảm biến hoạt động: {ok}/{total}",
+        "en": "Sensors reporting: {ok}/{total}",
+    },
     "map.reports": {"vi": "Phản ánh đang mở", "en": "Open reports"},
     "unit.%": {"vi": "%", "en": "%"},
     "overview.sensors": {"vi": "Cảm biến", "en": "Sensors"},
@@ -131,6 +135,16 @@ T: dict[str, dict[str, str]] = {
     "col.reason": {"vi": "Lý do", "en": "Reason"},
     "col.payload": {"vi": "Nội dung", "en": "Payload"},
     "sources.health": {"vi": "Tình trạng các nguồn", "en": "Source health"},
+    "sources.running_since": {
+        "vi": "Đang chạy từ {time}, quá hạn {deadline} giây",
+        "en": "Running since {time}, past its {deadline} s deadline",
+    },
+    "sources.rejected_24h": {
+        "vi": "Bản tin bị từ chối trong 24 giờ: {total} "
+        "(lưu {kept}, chỉ đếm {dropped})",
+        "en": "Messages rejected in 24 h: {total} "
+        "({kept} kept, {dropped} only counted)",
+    },
     "sources.dead": {
         "vi": "Bản tin bị từ chối (mới nhất)",
         "en": "Rejected messages (newest)",
@@ -148,6 +162,7 @@ T: dict[str, dict[str, str]] = {
     "state.never": {"vi": "Chưa có số đo", "en": "Never reported"},
     "state.error": {"vi": "Lỗi", "en": "Error"},
     "state.unknown": {"vi": "Chưa rõ", "en": "Unknown"},
+    "state.hung": {"vi": "Treo", "en": "Hung"},
     "state.warning": {"vi": "Cảnh báo", "en": "Warning"},
     "state.alarm": {"vi": "Báo động", "en": "Alarm"},
     "col.trend": {"vi": "Xu hướng 1 giờ", "en": "Trend (1 h)"},
@@ -268,6 +283,15 @@ T: dict[str, dict[str, str]] = {
         "vi": "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau {minutes} phút.",
         "en": "Too many failed sign-ins. Please try again in {minutes} min.",
     },
+    "login.too_many_s": {
+        "vi": "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau {seconds} giây.",
+        "en": "Too many failed sign-ins. Please try again in {seconds} s.",
+    },
+    "login.not_found_title": {"vi": "Không tìm thấy trang", "en": "Page not found"},
+    "login.not_found": {
+        "vi": "Không tìm thấy trang này. Vui lòng kiểm tra lại đường dẫn.",
+        "en": "There is no such page. Please check the address.",
+    },
     "login.forbidden_title": {"vi": "Không có quyền", "en": "Not allowed"},
     "login.forbidden": {
         "vi": "Tài khoản của bạn không có quyền xem trang này.",
@@ -334,6 +358,12 @@ T: dict[str, dict[str, str]] = {
         "en": "API keys have at least 24 characters.",
     },
     "forbidden.title": {"vi": "Không có quyền", "en": "Not allowed"},
+    "error.busy": {
+        "vi": "Phiên làm việc này đang có quá nhiều yêu cầu cùng lúc; "
+        "vui lòng thử lại sau giây lát.",
+        "en": "This session has too many requests at once; please try again in "
+        "a moment.",
+    },
     "nav.admin": {"vi": "Quản trị hệ thống", "en": "Administration"},
     "admin.users": {"vi": "Tài khoản", "en": "Accounts"},
     "admin.roles": {"vi": "Vai trò", "en": "Roles"},
@@ -559,11 +589,24 @@ def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in T else UNIT_DISPLAY.get(unit, unit)
 
 
+def _missing(value: object) -> bool:
+    """None, NaN, an infinity, NaT or pandas' NA: shown as a dash, never an error
+    (pandas turns a NULL into any of these, by the column's other values)."""
+    if value is None:
+        return True
+    try:
+        return not math.isfinite(float(value))  # NaN, inf; NaT and NA raise
+    except (TypeError, ValueError):
+        if type(value).__name__ in {"NaTType", "NAType"}:
+            return True
+        return bool(value != value)
+
+
 def fmt_number(
     value: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 1
 ) -> str:
-    """1234.5 -> '1.234,5' (vi) or '1,234.5' (en); None/NaN -> '–'."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    """1234.5 -> '1.234,5' (vi) or '1,234.5' (en); None/NaN/NaT/NA -> '–'."""
+    if _missing(value):
         return "–"
     s = f"{value:,.{decimals}f}"
     if lang == "vi":
@@ -578,8 +621,9 @@ def to_local(ms: int) -> datetime:
 def fmt_datetime(
     ms: int | None, lang: str = DEFAULT_LANG, seconds: bool = False
 ) -> str:
-    """Epoch ms -> '25/11/2026 14:05' (vi) or '25 Nov 2026 14:05' (en), Vietnam time."""
-    if ms is None:
+    """Epoch ms -> '25/11/2026 14:05' (vi) or '25 Nov 2026 14:05' (en), Vietnam time;
+    None/NaN/NaT/NA -> '–'."""
+    if _missing(ms):
         return "–"
     dt = to_local(int(ms))
     clock = "%H:%M:%S" if seconds else "%H:%M"
@@ -591,7 +635,7 @@ def fmt_datetime(
 def fmt_age(seconds: float | None, lang: str = DEFAULT_LANG) -> str:
     """How long ago, briefly: '12 giây' / '12 s', '5 phút' / '5 min', '3 giờ' / '3
     h'."""
-    if seconds is None or (isinstance(seconds, float) and not math.isfinite(seconds)):
+    if _missing(seconds):
         return "–"
     units = {"vi": ("giây", "phút", "giờ", "ngày"), "en": ("s", "min", "h", "d")}[
         lang if lang in LANGS else DEFAULT_LANG

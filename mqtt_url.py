@@ -1,10 +1,11 @@
 """Broker URLs: ``mqtt://user:pass@host:1883`` and ``mqtts://`` (TLS). Standard library
-only: the ingest and the simulators both read them."""
+only: the ingest and the simulators both read them, and write them to logs only through
+``redact``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,13 @@ def parse_broker_url(url: str) -> BrokerAddress:
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
     )
+
+
+def redact(url: str) -> str:
+    """``url`` for a log line: the password replaced by ``***``, the rest kept."""
+    parts = urlsplit(url)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostport}"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 import config as config_module
 import province
@@ -61,17 +61,53 @@ def build_pollers(cfg: Config) -> list[Poller]:
     feeds = list(cfg.press_feeds)
     if not feeds and cfg.simulate:
         feeds = [f"http://127.0.0.1:{cfg.sim_http_port}/press/rss.xml"]
+    deadline = cfg.poll_deadline_s
     pollers: list[Poller] = [
-        RssPoller(url, name=f"rss:{url}", interval_s=60) for url in feeds
+        RssPoller(url, name=f"rss:{url}", interval_s=60, deadline_s=deadline)
+        for url in feeds
     ]
     open311 = cfg.open311_url
     if not open311 and cfg.simulate:
         open311 = f"http://127.0.0.1:{cfg.sim_http_port}/open311/v2"
     if open311:
         pollers.append(
-            Open311Poller(open311, interval_s=60, api_key=cfg.open311_api_key or None)
+            Open311Poller(
+                open311,
+                interval_s=60,
+                api_key=cfg.open311_api_key or None,
+                deadline_s=deadline,
+            )
         )
     return pollers
+
+
+def open_store(cfg: Config) -> Engine:
+    """The store's engine, tried with one connection: an unreachable database is a
+    one-line ConfigError naming IOC_DATABASE_URL (its password masked), not the
+    first query's traceback."""
+    engine = make_engine(cfg.database_url)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        text = str(getattr(exc, "orig", None) or exc)
+        reason = next((x.strip() for x in text.splitlines() if x.strip()), "")
+        url = engine.url.render_as_string(hide_password=True)
+        raise config_module.ConfigError(
+            f"IOC_DATABASE_URL={url!r} cannot be reached: {reason}; expected a "
+            "database that runs and accepts these credentials"
+        ) from exc
+    return engine
+
+
+def _port_taken(name: str, port: int, exc: Exception) -> config_module.ConfigError:
+    reason = exc.__cause__ or exc
+    return config_module.ConfigError(
+        f"{name}={port} cannot be served on 127.0.0.1: "
+        f"{getattr(reason, 'strerror', None) or reason}; expected a free port "
+        "(is another IOC running?)"
+    )
 
 
 def bootstrap_accounts(engine: Engine, cfg: Config) -> None:
@@ -139,7 +175,7 @@ class Services:
 
     def start(self) -> Services:
         cfg = self.cfg
-        self.engine = make_engine(cfg.database_url)
+        self.engine = open_store(cfg)
         migrate.upgrade(self.engine)
         bootstrap_accounts(self.engine, cfg)
         runtime.set_engine(self.engine)
@@ -152,12 +188,18 @@ class Services:
 
         needs_broker = cfg.runs("ingest") or (cfg.role == "all" and cfg.simulate)
         if cfg.embedded_broker and needs_broker:
-            self.broker = EmbeddedBroker(
-                "127.0.0.1",
-                cfg.mqtt_embedded_port,
-                allow_anonymous=cfg.mqtt_anonymous,
-                password_file=cfg.mqtt_password_file,
-            ).start()
+            try:
+                self.broker = EmbeddedBroker(
+                    "127.0.0.1",
+                    cfg.mqtt_embedded_port,
+                    allow_anonymous=cfg.mqtt_anonymous,
+                    password_file=cfg.mqtt_password_file,
+                    reserved_client_ids=(cfg.mqtt_client_id,),
+                ).start()
+            except (OSError, RuntimeError) as exc:
+                raise _port_taken(
+                    "IOC_MQTT_EMBEDDED_PORT", cfg.mqtt_embedded_port, exc
+                ) from exc
         if cfg.runs("ingest"):
             self.ingest = MqttIngest(
                 self.engine,
@@ -171,6 +213,12 @@ class Services:
                     batch=cfg.ingest_batch,
                     flush_ms=cfg.ingest_flush_ms,
                     buffer=cfg.ingest_buffer,
+                    origin="IOC_MQTT_URL"
+                    if cfg.mqtt_url
+                    else "the embedded broker, IOC_MQTT_EMBEDDED_PORT",
+                    dead_per_minute=cfg.dead_per_minute,
+                    dead_keep_days=cfg.dead_keep_days,
+                    dead_max_rows=cfg.dead_max_rows,
                     spill_path=config_module.ROOT
                     / "data"
                     / f"spill-{cfg.mqtt_client_id}.jsonl",
@@ -193,9 +241,12 @@ class Services:
         from simulators.systems import start_systems_server
 
         cfg = self.cfg
-        self.systems_server, _ = start_systems_server(
-            "127.0.0.1", cfg.sim_http_port, profile, cfg.sim_seed
-        )
+        try:
+            self.systems_server, _ = start_systems_server(
+                "127.0.0.1", cfg.sim_http_port, profile, cfg.sim_seed
+            )
+        except OSError as exc:
+            raise _port_taken("IOC_SIM_HTTP_PORT", cfg.sim_http_port, exc) from exc
         if cfg.backfill_days > 0 and self._store_is_empty():
             from tools.backfill import backfill
 

@@ -10,7 +10,7 @@ from api.params import ParamError, parse_choice, parse_code, parse_text
 from api.v1 import bp, error, iso
 from i18n import t
 from security import policy, web
-from store import alerting
+from store import alerting, frames
 from store.runtime import get_engine
 
 MAX_LIMIT = 1000
@@ -78,7 +78,7 @@ def alerts() -> Response:
         limit=_limit(args.get("limit")),
         domains=domains,
     )
-    rows = df.astype(object).where(df.notna(), None).to_dict("records")
+    rows = frames.records(df)
     return jsonify(
         {
             "count": len(rows),

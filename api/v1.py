@@ -19,7 +19,7 @@ from api.params import (
 )
 from security import policy
 from security.web import current
-from store import queries
+from store import frames, queries
 from store.metrics import METRICS
 from store.runtime import get_engine
 from store.writes import now_ms
@@ -119,7 +119,7 @@ def sensors() -> Response:
         df = df[df["kind"].isin(kinds)]
     if state:
         df = df[df["state"] == state]
-    rows = df.astype(object).where(df.notna(), None).to_dict("records")
+    rows = frames.records(df)
     return jsonify({"count": len(rows), "sensors": [_sensor_json(r) for r in rows]})
 
 

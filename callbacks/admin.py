@@ -17,7 +17,7 @@ from layouts._filters import clean_key, clean_text
 from layouts._shell import current_lang
 from layouts.admin import RANGES, Ids
 from security.web import record, require
-from store import accounts, audit
+from store import accounts, audit, frames
 from store.runtime import get_engine
 from store.writes import now_ms
 
@@ -383,7 +383,7 @@ def audit_table(
                 className="ioc-badge",
             ),
         ]
-        for r in df.itertuples()
+        for r in frames.rows(df)
     ]
     headers = [
         t("admin.audit.when", lang),

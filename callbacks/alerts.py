@@ -20,7 +20,7 @@ from layouts._shell import current_lang
 from layouts.alerts import FILTERS, REFRESH_MS, Ids, clean_filters
 from security import policy
 from security.web import current, record, require
-from store import alerting
+from store import alerting, frames
 from store.memo import TTLMemo, freeze
 from store.metrics import METRICS
 from store.runtime import get_engine
@@ -73,7 +73,7 @@ def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[o
         t("alerts.escalated", lang), color="dark", className="ioc-badge ms-1"
     )
     rows = []
-    for a in df.to_dict("records"):
+    for a in frames.records(df):
         severity = [
             sev_badges.get(a["severity"])
             or dbc.Badge(
@@ -175,8 +175,7 @@ def _counts(counts: dict[str, int], lang: str) -> list:
 def _rules_table(lang: str, can_edit: bool) -> object:
     df = alerting.rules(get_engine())
     rows = []
-    df = df.astype(object).where(df.notna(), None)
-    for _, r in df.iterrows():
+    for r in frames.records(df):
         kind = r["sensor_kind"]
         if r["sensor_id"]:
             target = r["sensor_id"]

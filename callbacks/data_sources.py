@@ -11,10 +11,12 @@ from components.tables import state_badge, table
 from i18n import fmt_datetime, fmt_number, t
 from layouts._shell import current_lang
 from layouts.data_sources import Ids
-from store import queries
+from store import frames, queries
 from store.runtime import get_engine
+from store.writes import now_ms
 
 log = logging.getLogger(__name__)
+DAY_MS = 86_400_000
 
 
 @callback(
@@ -28,6 +30,7 @@ def refresh(_n: int | None):  # noqa: ANN201 - Dash outputs
     try:
         health = queries.source_health(engine)
         dead = queries.dead_letters(engine, limit=50)
+        rejected = queries.rejected_since(engine, now_ms() - DAY_MS)
     except SQLAlchemyError as exc:
         log.warning("data sources page could not read the store: %s", exc)
         msg = html.P(
@@ -40,21 +43,19 @@ def refresh(_n: int | None):  # noqa: ANN201 - Dash outputs
             h.kind,
             state_badge(h.status, t(f"state.{h.status}", lang)),
             fmt_datetime(h.last_ok_ms, lang, seconds=True),
-            " ".join(
-                [fmt_datetime(h.last_error_ms, lang, seconds=True), h.error_text or ""]
-            ).strip(),
+            _last_error(h, lang),
             f"{fmt_number(h.ok_count, lang, 0)} / {fmt_number(h.error_count, lang, 0)}",
         ]
-        for h in health.itertuples()
+        for h in frames.rows(health)
     ]
     dead_rows = [
         [
-            fmt_datetime(int(d.ts), lang, seconds=True),
+            fmt_datetime(d.ts, lang, seconds=True),
             d.source,
             d.reason,
-            d.payload[:200],
+            (d.payload or "")[:200],
         ]
-        for d in dead.itertuples()
+        for d in frames.rows(dead)
     ]
     health_table = (
         table(
@@ -71,6 +72,16 @@ def refresh(_n: int | None):  # noqa: ANN201 - Dash outputs
         if health_rows
         else html.P(t("common.no_data", lang), className="p-3 mb-0")
     )
+    summary = html.P(
+        t(
+            "sources.rejected_24h",
+            lang,
+            total=fmt_number(rejected["kept"] + rejected["dropped"], lang, 0),
+            kept=fmt_number(rejected["kept"], lang, 0),
+            dropped=fmt_number(rejected["dropped"], lang, 0),
+        ),
+        className="px-3 pt-2 mb-2 small text-body-secondary",
+    )
     dead_table = (
         table(
             [
@@ -84,4 +95,19 @@ def refresh(_n: int | None):  # noqa: ANN201 - Dash outputs
         if dead_rows
         else html.P(t("common.no_data", lang), className="p-3 mb-0")
     )
-    return health_table, dead_table
+    return health_table, html.Div([summary, dead_table])
+
+
+def _last_error(h: object, lang: str) -> str:
+    """When and what went wrong last; for a run past its deadline, since when it
+    runs (store.writes.record_hung keeps that in the row's detail)."""
+    detail = h.detail if isinstance(h.detail, dict) else {}
+    if h.status == "hung" and detail.get("running_since_ms"):
+        return t(
+            "sources.running_since",
+            lang,
+            time=fmt_datetime(detail["running_since_ms"], lang, seconds=True),
+            deadline=fmt_number(detail.get("deadline_s"), lang, 0),
+        )
+    when = fmt_datetime(h.last_error_ms, lang, seconds=True)
+    return " ".join([when, h.error_text or ""]).strip() if h.last_error_ms else "–"

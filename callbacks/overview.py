@@ -27,7 +27,7 @@ from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
 from security import policy
 from security.web import current
-from store import alerting, kpis, queries
+from store import alerting, frames, kpis, queries
 from store.memo import TTLMemo, memo
 from store.metrics import METRICS
 from store.runtime import get_engine
@@ -70,11 +70,15 @@ def _readable(domain: str, domains: frozenset[str] | None) -> bool:
     return domains is None or domain in domains
 
 
-@memo(TICK_TTL_S, maxsize=4)
-def _system_now(engine) -> tuple[dict[str, int], int, int | None]:  # noqa: ANN001
+@memo(TICK_TTL_S, maxsize=16)
+def _system_now(  # noqa: ANN001
+    engine, kinds: frozenset[str] | None
+) -> tuple[dict[str, int], int | None, int | None]:
+    """Sensors reporting (of ``kinds``; None: all), rejected messages (only for
+    those who watch the data sources) and the time of the newest data."""
     return (
-        queries.state_counts(engine),
-        queries.dead_letter_count(engine),
+        queries.state_counts(engine, kinds=kinds),
+        queries.dead_letter_count(engine) if kinds is None else None,
         queries.data_as_of(engine),
     )
 
@@ -135,7 +139,7 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
         }
         trends = _trends(engine) if redraw_sparks else {}
         alert_counts, newest = _alerts_now(engine, readable)
-        counts, dead, as_of = _system_now(engine)
+        counts, dead, as_of = _system_now(engine, policy.readable_kinds(current()))
         shown = _map_and_press(engine, lang, drawn, readable) if redraw_map else None
     except SQLAlchemyError as exc:
         log.warning("overview could not read the store: %s", exc)
@@ -167,7 +171,7 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
         else t("common.no_data", lang)
     )
     system = t(
-        "overview.system",
+        "overview.system" if dead is not None else "overview.system_sensors",
         lang,
         ok=fmt_number(counts["ok"], lang, 0),
         total=fmt_number(counts["total"], lang, 0),
@@ -322,13 +326,13 @@ def _press(press: pd.DataFrame, lang: str):  # noqa: ANN202
                 [
                     html.Div(p.title, className="fw-semibold"),
                     html.Small(
-                        f"{p.source} · {fmt_datetime(int(p.published_ms), lang)}",
+                        f"{p.source} · {fmt_datetime(p.published_ms, lang)}",
                         className="text-body-secondary",
                     ),
                 ],
                 className="mb-2",
             )
-            for p in press.itertuples()
+            for p in frames.rows(press)
         ],
         className="list-unstyled mb-0",
     )

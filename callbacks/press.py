@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from i18n import fmt_datetime, t
 from layouts._shell import current_lang
 from layouts.press import Ids
-from store import queries
+from store import frames, queries
 from store.runtime import get_engine
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,14 @@ def refresh(_n: int | None) -> html.Div:
                     else html.Span(i.title),
                     html.Div(
                         f"{i.source} · {i.category} · "
-                        f"{fmt_datetime(int(i.published_ms), lang)}",
+                        f"{fmt_datetime(i.published_ms, lang)}",
                         className="small text-body-secondary",
                     ),
                     html.Div(i.summary, className="small"),
                 ],
                 className="mb-3",
             )
-            for i in items.itertuples()
+            for i in frames.rows(items)
         ],
         className="list-unstyled mb-0",
     )

@@ -34,6 +34,7 @@ STATE_COLOURS = {
     "never": "secondary",
     "error": "danger",
     "unknown": "secondary",
+    "hung": "danger",
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -31,10 +32,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from datasources.payloads import parse_message
 from datasources.spill import Parsed, SpillFile
-from mqtt_url import parse_broker_url
+from mqtt_url import parse_broker_url, redact
 from store import alerting
 from store.schema import Sensor
-from store.writes import Dead, Row, now_ms, payload_text, record_health, write_batch
+from store.writes import (
+    Dead,
+    Row,
+    now_ms,
+    payload_text,
+    prune,
+    record_health,
+    write_batch,
+)
 
 log = logging.getLogger(__name__)
 SOURCE = "mqtt-ingest"
@@ -60,6 +69,13 @@ class IngestSettings:
     # SQLite only: how long one write waits for another writer's lock before the
     # batch counts as failed (the store's own busy timeout is 30 s).
     lock_wait_s: float = 2.0
+    # Where the URL comes from, for the operator's log lines.
+    origin: str = "IOC_MQTT_URL"
+    # Dead letters: kept per minute (the rest counted), days kept, rows kept at most.
+    dead_per_minute: int = 60
+    dead_keep_days: float = 7.0
+    dead_max_rows: int = 20_000
+    prune_every_s: float = 60.0
 
 
 @dataclass
@@ -76,11 +92,14 @@ class IngestStats:
     stored: int = 0
     duplicates: int = 0
     dead: int = 0
+    dead_dropped: int = 0
+    corrected: int = 0
     batches: int = 0
     spilled_chunks: int = 0
     alert_errors: int = 0
     store_errors: int = 0
     connected: bool = False
+    connect_failures: int = 0
     last_batch_ms: float = 0.0
     last_error: str = ""
 
@@ -107,6 +126,7 @@ class MqttIngest:
         self._known_loader = known_sensors or (lambda: known_sensor_ids(engine))
         self._known: set[str] = set()
         self._known_at = 0.0
+        self._last_prune = time.monotonic()  # the first prune a minute after start
         self._spill = SpillFile(settings.spill_path)
         self._writer: threading.Thread | None = None
         self._store_failing = False
@@ -114,6 +134,8 @@ class MqttIngest:
         self._arrivals: dict[str, int] = {}
         self._last_alerts = 0.0
         self.subscribed = threading.Event()
+        self._unreachable_said = False
+        self._refused = False
         self.client = self._make_client()
 
     # -- MQTT side ---------------------------------------------------------------------
@@ -134,6 +156,7 @@ class MqttIngest:
             client.tls_set(ca_certs=self.s.ca_file or None)
         client.reconnect_delay_set(min_delay=1, max_delay=30)
         client.on_connect = self._on_connect
+        client.on_connect_fail = self._on_connect_fail
         client.on_disconnect = self._on_disconnect
         client.on_subscribe = self._on_subscribe
         client.on_message = self._on_message
@@ -147,11 +170,13 @@ class MqttIngest:
 
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
         if reason_code.is_failure:
-            log.error("MQTT connect to %s refused: %s", self.s.url, reason_code)
+            self._refused = True  # reached, and said so: not "cannot connect"
+            log.error("MQTT connect to %s refused: %s", redact(self.s.url), reason_code)
             return
         with self._gen_lock:
             self._gen += 1
         self.stats.connected = True
+        self._unreachable_said = False
         log.info(
             "MQTT connected to %s:%s (session present: %s)",
             self._addr.host,
@@ -159,6 +184,26 @@ class MqttIngest:
             flags.session_present,
         )
         client.subscribe(self._topic(), qos=1)
+
+    def _on_connect_fail(self, client, userdata) -> None:  # noqa: ANN001
+        # paho calls this inside its ``except OSError``: that is the reason.
+        self._no_connection(sys.exc_info()[1] or "no answer")
+
+    def _no_connection(self, reason: object) -> None:
+        """A connection attempt failed (paho retries with back-off): said once until
+        a connection succeeds, then again at the next outage."""
+        self.stats.connect_failures += 1
+        if self._unreachable_said:
+            log.debug("still no connection to the MQTT broker: %s", reason)
+            return
+        self._unreachable_said = True
+        log.warning(
+            "cannot connect to the MQTT broker %s (%s): %s; the ingest keeps "
+            "retrying every 1 to 30 s",
+            redact(self.s.url),
+            self.s.origin,
+            reason,
+        )
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:  # noqa: ANN001
         if any(rc.is_failure for rc in reason_codes):
@@ -169,10 +214,16 @@ class MqttIngest:
         self.subscribed.set()
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
+        was_connected, refused = self.stats.connected, self._refused
         self.stats.connected = False
+        self._refused = False
         self.subscribed.clear()
-        if not self._stop.is_set():
+        if self._stop.is_set() or refused:
+            return
+        if was_connected:
             log.warning("MQTT disconnected (%s); reconnecting", reason_code)
+        else:  # the attempt ended before a CONNACK (something else answered)
+            self._no_connection(reason_code)
 
     def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:  # noqa: ANN001
         received = now_ms()
@@ -324,12 +375,25 @@ class MqttIngest:
     def _write(self, messages: list[Parsed]) -> None:
         """One transaction for the readings and dead letters of ``messages``."""
         rows, dead = self._split(messages)
-        result = write_batch(self.engine, rows, dead)
+        result = write_batch(self.engine, rows, dead, self.s.dead_per_minute)
         if self.s.alerts_every_s > 0:
             self._touched.update((r.sensor_id, r.metric) for r in rows)
         self.stats.stored += result.inserted
         self.stats.duplicates += result.duplicates
         self.stats.dead += result.dead
+        self.stats.dead_dropped += result.dead_dropped
+        self.stats.corrected += result.corrected
+        if time.monotonic() - self._last_prune > self.s.prune_every_s:
+            self._last_prune = time.monotonic()
+            try:
+                deleted = prune(
+                    self.engine, self.s.dead_keep_days, self.s.dead_max_rows
+                )
+            except SQLAlchemyError as exc:  # the batch is stored; retry next time
+                log.warning("retention of dead letters failed: %s", exc)
+            else:
+                if any(deleted.values()):
+                    log.info("retention: deleted %s", deleted)
 
     def _judge_alerts(self) -> None:
         """Alert rules for the pairs stored since the last call, so that a spike raises
@@ -389,6 +453,8 @@ class MqttIngest:
             "stored": st.stored,
             "duplicates": st.duplicates,
             "dead": st.dead,
+            "dead_dropped": st.dead_dropped,
+            "corrected": st.corrected,
             "batches": st.batches,
             "buffered": self._queue.qsize(),
             "spilled": self._spill.count,

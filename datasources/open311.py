@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
-from datasources.pollers import Poller, PollError
+from datasources.pollers import DEFAULT_DEADLINE_S, Poller, PollError, fetch_bounded
 from store.writes import now_ms, upsert_citizen_reports
 
 LIMITS = {
@@ -21,6 +22,7 @@ LIMITS = {
     "agency": 200,
     "address": 500,
 }
+MAX_BYTES = 10_000_000  # a day of a province's reports is well under 1 MB
 MIN_MS = 946_684_800_000  # 2000-01-01
 FUTURE_SLACK_MS = 86_400_000
 # Control characters but line breaks and tabs (PostgreSQL refuses NUL in text).
@@ -29,6 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 class Open311Poller(Poller):
     kind = "open311"
+    max_bytes = MAX_BYTES
 
     def __init__(
         self,
@@ -36,21 +39,30 @@ class Open311Poller(Poller):
         name: str | None = None,
         interval_s: float = 60.0,
         api_key: str | None = None,
+        deadline_s: float = DEFAULT_DEADLINE_S,
     ) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.name = name or f"open311:{self.base_url}"
         self.interval_s = interval_s
         self.api_key = api_key
+        self.deadline_s = deadline_s
 
-    def fetch(self, client: httpx.Client) -> Any:
-        params = {"api_key": self.api_key} if self.api_key else {}
-        resp = client.get(f"{self.base_url}/requests.json", params=params)
-        resp.raise_for_status()
+    def fetch(self, client: httpx.Client, deadline: float) -> Any:
+        params = {"api_key": self.api_key} if self.api_key else None
+        body = fetch_bounded(
+            client,
+            f"{self.base_url}/requests.json",
+            self.max_bytes,
+            deadline,
+            params=params,
+        )
         try:
-            return resp.json()
+            return json.loads(body)
         except ValueError as exc:
             raise PollError(f"not JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise PollError("not JSON we can read: nested too deeply") from exc
 
     def normalise(self, raw: Any) -> list[dict]:
         return parse_requests(raw, source=self.name)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
-from datasources.pollers import Poller, PollError
+from datasources.pollers import DEFAULT_DEADLINE_S, Poller, PollError, fetch_bounded
 from store.writes import now_ms, upsert_press_items
 
 MAX_FEED_BYTES = 5_000_000
@@ -22,21 +22,23 @@ LIMITS = {"title": 1000, "link": 2000, "summary": 4000, "category": 200, "source
 
 class RssPoller(Poller):
     kind = "rss"
+    max_bytes = MAX_FEED_BYTES
 
     def __init__(
-        self, url: str, name: str | None = None, interval_s: float = 60.0
+        self,
+        url: str,
+        name: str | None = None,
+        interval_s: float = 60.0,
+        deadline_s: float = DEFAULT_DEADLINE_S,
     ) -> None:
         super().__init__()
         self.url = url
         self.name = name or f"rss:{url}"
         self.interval_s = interval_s
+        self.deadline_s = deadline_s
 
-    def fetch(self, client: httpx.Client) -> bytes:
-        resp = client.get(self.url)
-        resp.raise_for_status()
-        if len(resp.content) > MAX_FEED_BYTES:
-            raise PollError(f"feed larger than {MAX_FEED_BYTES} bytes")
-        return resp.content
+    def fetch(self, client: httpx.Client, deadline: float) -> bytes:
+        return fetch_bounded(client, self.url, self.max_bytes, deadline)
 
     def normalise(self, raw: Any) -> list[dict]:
         return parse_rss(raw, fallback_source=self.url)
@@ -60,7 +62,8 @@ def parse_rss(data: bytes, fallback_source: str = "") -> list[dict]:
     one."""
     try:
         root = ET.fromstring(data)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:
+        # LookupError: an encoding Python does not know, named in the declaration.
         raise PollError(f"not XML: {exc}") from exc
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:

@@ -1,10 +1,12 @@
 """The sign-in and sign-out pages: plain Flask forms (they work before Dash loads and
 without JavaScript), protected against CSRF with a double-submit token and against
-guessing with a rate limit kept in the store."""
+guessing with growing delays per (user name, address) and per address, counted in
+the store (store.accounts.start_attempt)."""
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from urllib.parse import quote
 
@@ -15,6 +17,7 @@ from security import web
 from store import accounts
 from store.runtime import get_engine
 
+log = logging.getLogger(__name__)
 bp = Blueprint("ioc_login", __name__)
 CSRF_COOKIE = "ioc_login_csrf"
 
@@ -170,23 +173,19 @@ def login_submit() -> Response:
             lang, status=400, message=t("login.csrf", lang), next_path=next_path
         )
     ip = web.client_ip()
-    by_user, by_ip, oldest = accounts.recent_failures(
-        engine, username, ip, s.login_window_s
+    attempt = accounts.start_attempt(
+        engine,
+        username,
+        ip,
+        per_user=s.login_max_per_user,
+        per_address=s.login_max_per_ip,
+        window_s=s.login_window_s,
+        cap_s=s.login_max_wait_s,
     )
-    if by_user >= s.login_max_per_user or by_ip >= s.login_max_per_ip:
-        wait_s = max(1, (oldest + s.login_window_s * 1000 - accounts.now_ms()) // 1000)
-        web.record("login", username, {"reason": "rate_limited"}, outcome="refused")
-        resp = _render(
-            lang,
-            status=429,
-            message=t("login.too_many", lang, minutes=-(-wait_s // 60)),
-            username=username,
-            next_path=next_path,
-        )
-        resp.headers["Retry-After"] = str(wait_s)
-        return resp
+    if attempt.wait_s:
+        return _throttled(lang, attempt, username, ip, next_path)
     who = accounts.verify_password(engine, username, password)
-    accounts.record_attempt(engine, username, ip, who is not None)
+    accounts.finish_attempt(engine, attempt.id, who is not None)
     if who is None:
         web.record("login", username, {"reason": "bad_credentials"}, "refused")
         # 200, not 401: the form is shown again with the message (a 401 needs an
@@ -210,6 +209,39 @@ def login_submit() -> Response:
     resp = redirect(next_path, code=303)
     _set_session_cookie(resp, token)
     resp.delete_cookie(CSRF_COOKIE, path=web.LOGIN_PATH)
+    return resp
+
+
+def _throttled(
+    lang: str, attempt: accounts.Attempt, username: str, ip: str, next_path: str
+) -> Response:
+    """A 429 for an attempt that must wait; the password was not checked, so the
+    answer does not tell a right one from a guess."""
+    wait_s = attempt.wait_s
+    log.warning(
+        "sign-in throttled: %r from %s, %d failures per %s, wait %d s",
+        username,
+        ip,
+        attempt.failures,
+        attempt.scope,
+        wait_s,
+    )
+    detail = {
+        "reason": "rate_limited",
+        "scope": attempt.scope,
+        "failures": attempt.failures,
+        "wait_s": wait_s,
+    }
+    web.record("login", username, detail, outcome="refused")
+    message = (
+        t("login.too_many_s", lang, seconds=wait_s)
+        if wait_s < 60
+        else t("login.too_many", lang, minutes=-(-wait_s // 60))
+    )
+    resp = _render(
+        lang, status=429, message=message, username=username, next_path=next_path
+    )
+    resp.headers["Retry-After"] = str(wait_s)
     return resp
 
 
@@ -298,4 +330,17 @@ def forbidden_page() -> Response:
         level="warning",
         form=False,
         title_key="login.forbidden_title",
+    )
+
+
+def not_found_page() -> Response:
+    """A path that is no page of the app."""
+    lang = _lang()
+    return _render(
+        lang,
+        status=404,
+        message=t("login.not_found", lang),
+        level="warning",
+        form=False,
+        title_key="login.not_found_title",
     )

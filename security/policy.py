@@ -88,7 +88,9 @@ API: tuple[tuple[str, str], ...] = (
 
 
 def page_rule(path: str) -> PageRule | None:
-    return PAGES.get(path.rstrip("/") or "/")
+    """The rule of the page at exactly ``path`` (case-sensitive, no trailing
+    slash); None when no page is there."""
+    return PAGES.get(path)
 
 
 def can_view(who: Principal | None, path: str) -> bool:

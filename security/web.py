@@ -22,6 +22,7 @@ from functools import wraps
 from urllib.parse import quote, urlsplit
 
 import dash
+from dash.dependencies import ALL, Output
 from flask import Flask, Response, g, jsonify, redirect, request
 from werkzeug.exceptions import Forbidden
 
@@ -56,9 +57,12 @@ class Settings:
     idle_s: int = 30 * 60
     lifetime_s: int = 12 * 3600
     cookie_secure: str = "auto"  # 'auto': Secure when the request came over HTTPS
+    # Failed sign-ins per (user name, address) and per address in login_window_s
+    # before each further attempt waits 2, 4, 8, ... s, at most login_max_wait_s.
     login_max_per_user: int = 5
     login_max_per_ip: int = 20
-    login_window_s: int = 15 * 60
+    login_window_s: int = 3600
+    login_max_wait_s: int = 15 * 60
     # Roles whose live panels keep their session alive without a touch (wall
     # screens); everyone else is signed out after idle_s without an action.
     passive_roles: frozenset[str] = frozenset({"duty_officer"})
@@ -245,11 +249,24 @@ def _check_request() -> Response | None:
         return _check_callback()
     if path in (LOGOUT_PATH, PASSWORD_PATH) or path.startswith("/_dash"):
         return None
-    rule = policy.page_rule(path)
-    if rule is not None and not policy.can_view(info.principal, path):
-        from security.login import forbidden_page
+    return _check_page(info.principal, path)
 
-        return forbidden_page()
+
+def _check_page(who: Principal, path: str) -> Response | None:
+    """Only a page's exact path (case and all) gets the app's shell: anything else
+    is a 404, since Dash would serve the shell for any path at all."""
+    from security import login
+
+    # As sent: request.path folds "//he-thong" (from "/%2Fhe-thong") into a page.
+    path = request.environ.get("PATH_INFO") or path
+    if policy.page_rule(path) is None:
+        canonical = path.rstrip("/")
+        if canonical != path and policy.page_rule(canonical) is not None:
+            query = request.query_string.decode("latin-1")
+            return redirect(canonical + (f"?{query}" if query else ""), code=308)
+        return login.not_found_page()
+    if not policy.can_view(who, path):
+        return login.forbidden_page()
     return None
 
 
@@ -359,6 +376,13 @@ def _check_callback() -> Response | None:
         and _router_inputs_ok(body)
     ):
         return _json_error(400, "bad_request")
+    if not _outputs_match(body):
+        log.warning(
+            "callback request refused: its outputs are not those of %.200s (%s)",
+            body.get("output"),
+            who.name if who else "-",
+        )
+        return _json_error(400, "bad_request")
     return None
 
 
@@ -385,6 +409,43 @@ def _matches_spec(body: dict) -> bool:
     return len(body["inputs"]) == len(spec.get("inputs", [])) and len(
         body.get("state", [])
     ) == len(spec.get("state", []))
+
+
+def _outputs_match(body: dict) -> bool:
+    """The outputs a request names are its callback's, in order and in shape (an
+    ALL output as a list of ids, any other as one id): Dash fails with a 500 and a
+    traceback on any other."""
+    from flask import current_app
+
+    app = getattr(current_app, "_ioc_dash", None)
+    spec = app.callback_map.get(body.get("output"), {}) if app is not None else {}
+    if not spec or spec.get("no_output"):
+        return True
+    declared, sent = spec.get("output"), body.get("outputs")
+    if not isinstance(declared, list | tuple):
+        declared, sent = [declared], [sent]
+    elif not isinstance(sent, list) or len(sent) != len(declared):
+        return False
+    return all(_output_matches(d, o) for d, o in zip(declared, sent, strict=True))
+
+
+def _output_matches(declared: object, sent: object) -> bool:
+    if not isinstance(declared, Output):
+        return False
+    cid = declared.component_id
+    wild_all = isinstance(cid, dict) and any(v is ALL for v in cid.values())
+    if isinstance(sent, list) != wild_all:
+        return False
+    for item in sent if wild_all else [sent]:
+        if not isinstance(item, dict):
+            return False
+        oid, prop = item.get("id"), item.get("property")
+        if not isinstance(oid, str | dict) or not isinstance(prop, str):
+            return False
+        # The renderer names a duplicate output "prop@hash"; the callback, "prop".
+        if Output(oid, prop.split("@")[0]) != declared:
+            return False
+    return True
 
 
 def _has_dash_shape(body: dict) -> bool:

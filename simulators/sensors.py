@@ -32,7 +32,7 @@ import numpy as np
 import paho.mqtt.client as mqtt
 
 import province
-from mqtt_url import parse_broker_url
+from mqtt_url import parse_broker_url, redact
 
 log = logging.getLogger(__name__)
 
@@ -385,7 +385,7 @@ def connect_client(url: str, client_id: str, ca_file: str | None = None) -> mqtt
     TLS), connecting in the background with reconnect backoff; its network loop runs
     in paho's thread. QoS 1 messages published while it is offline are queued."""
     addr = parse_broker_url(url)
-    url_safe = f"{addr.host}:{addr.port}"  # never log the password
+    url_safe = redact(url)
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
     if addr.username:
         client.username_pw_set(addr.username, addr.password)
@@ -525,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     specs = province.build_fleet(province.load_profile(args.profile), args.size)
-    client = connect_client(args.url, f"ioc-simulator-{args.seed}", args.ca_file)
+    # Not "ioc-...": the embedded broker keeps those client ids for the app's account.
+    client = connect_client(args.url, f"sim-fleet-{args.seed}", args.ca_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     fleet = SensorFleet(specs, args.seed, args.rate)

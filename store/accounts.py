@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from pwdlib import PasswordHash
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from store.schema import ApiKey, LoginAttempt, User, WebSession
@@ -23,6 +23,7 @@ ROLES = ("leader", "duty_officer", "staff", "admin")
 DOMAINS = ("economy", "citizens", "governance", "mobility", "environment", "living")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+MIN_API_KEY = 24  # a key given (IOC_API_KEY) rather than generated
 MAX_PASSWORD = 256
 
 _hasher = PasswordHash.recommended()
@@ -318,6 +319,7 @@ def end_session(engine: Engine, token: str) -> None:
 
 
 def record_attempt(engine: Engine, username: str, ip: str, ok: bool) -> None:
+    """A settled attempt, without the throttle's check (history for start_attempt)."""
     with engine.begin() as conn:
         conn.execute(
             insert(LoginAttempt).values(
@@ -326,23 +328,108 @@ def record_attempt(engine: Engine, username: str, ip: str, ok: bool) -> None:
         )
 
 
-def recent_failures(engine: Engine, username: str, ip: str, window_s: int) -> tuple:
-    """Failed attempts in the last ``window_s`` seconds: (for this name, from this
-    address, the oldest of them in ms) - the rate limit's inputs."""
-    since = now_ms() - window_s * 1000
-    failed = (LoginAttempt.ok.is_(False), LoginAttempt.at_ms >= since)
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt as counted by the throttle. ``wait_s`` > 0: refused, try
+    again in that many seconds (``scope`` says why: 'user_address' or 'address',
+    with ``failures`` counted there); the attempt was not recorded. Otherwise
+    ``id`` names its row, a failure until ``finish_attempt`` says it succeeded."""
+
+    id: int | None
+    wait_s: int = 0
+    scope: str = ""
+    failures: int = 0
+
+
+def throttle_delay_s(failures: int, free: int, cap_s: int) -> int:
+    """Seconds to wait after the last of ``failures`` failed attempts: none for the
+    first ``free``, then 2, 4, 8, ... up to ``cap_s``."""
+    if failures < free:
+        return 0
+    return min(cap_s, 2 ** min(failures - free + 1, 30))
+
+
+PRUNE_ATTEMPTS_EVERY = 256
+ATTEMPTS_KEEP_MS = 86_400_000
+
+
+def start_attempt(
+    engine: Engine,
+    username: str,
+    ip: str,
+    *,
+    per_user: int,
+    per_address: int,
+    window_s: int = 3600,
+    cap_s: int = 900,
+) -> Attempt:
+    """Count a sign-in attempt before its password is checked, so that guesses sent
+    together are judged one after the other, not all against the same count.
+
+    Failures are counted in the last ``window_s`` seconds per (user name, address),
+    since that pair's last success, and per address across all names; past
+    ``per_user`` (pair) or ``per_address`` failures, each further attempt waits
+    (throttle_delay_s) after the last failure. Failures from one address never slow
+    down another, so nobody can lock a user out of their own address."""
+    username, ip = username[:64], ip[:64]
+    at = now_ms()
+    since = at - window_s * 1000
+    # Committed before counting, and every other attempt counted (not only earlier
+    # ones): of two attempts sent together, at least one sees the other.
+    with engine.begin() as conn:
+        mine = conn.execute(
+            insert(LoginAttempt)
+            .values(at_ms=at, username=username, ip=ip, ok=False)
+            .returning(LoginAttempt.id)
+        ).scalar_one()
+        if mine % PRUNE_ATTEMPTS_EVERY == 0:
+            # Attempts matter for an hour (window_s); a day is kept to read, no more,
+            # so that a flood of sign-ins does not grow the store forever.
+            conn.execute(
+                delete(LoginAttempt).where(LoginAttempt.at_ms < at - ATTEMPTS_KEEP_MS)
+            )
+    others = (LoginAttempt.ip == ip, LoginAttempt.id != mine)
+    failed = (*others, LoginAttempt.ok.is_(False), LoginAttempt.at_ms >= since)
+    count_last = (func.count(), func.max(LoginAttempt.at_ms))
     with engine.connect() as conn:
-        by_user = conn.execute(
-            select(func.count(), func.min(LoginAttempt.at_ms)).where(
-                LoginAttempt.username == username[:64], *failed
+        last_ok = conn.execute(
+            select(func.max(LoginAttempt.id)).where(
+                *others, LoginAttempt.username == username, LoginAttempt.ok.is_(True)
+            )
+        ).scalar_one()
+        by_pair = conn.execute(
+            select(*count_last).where(
+                *failed,
+                LoginAttempt.username == username,
+                LoginAttempt.id > (last_ok or 0),
             )
         ).one()
-        by_ip = conn.execute(
-            select(func.count(), func.min(LoginAttempt.at_ms)).where(
-                LoginAttempt.ip == ip[:64], *failed
+        by_ip = conn.execute(select(*count_last).where(*failed)).one()
+    refusal = Attempt(mine)
+    for scope, (n, last), free in (
+        ("user_address", by_pair, per_user),
+        ("address", by_ip, per_address),
+    ):
+        delay_ms = throttle_delay_s(n, free, cap_s) * 1000
+        wait_s = -(-(last + delay_ms - at) // 1000) if delay_ms else 0
+        if wait_s > refusal.wait_s:
+            refusal = Attempt(None, wait_s, scope, n)
+    if refusal.wait_s:
+        with engine.begin() as conn:
+            conn.execute(delete(LoginAttempt).where(LoginAttempt.id == mine))
+    return refusal
+
+
+def finish_attempt(engine: Engine, attempt_id: int, ok: bool) -> None:
+    """Settle an attempt start_attempt let through: a success ends the failures
+    counted against its (user name, address)."""
+    if ok:
+        with engine.begin() as conn:
+            conn.execute(
+                update(LoginAttempt)
+                .where(LoginAttempt.id == attempt_id)
+                .values(ok=True)
             )
-        ).one()
-    return by_user[0], by_ip[0], min(x for x in (by_user[1], by_ip[1], now_ms()) if x)
 
 
 # --- API keys ----------------------------------------------------------------------
@@ -361,7 +448,7 @@ def issue_api_key(
     name = (name or "").strip()
     if not (1 <= len(name) <= 100):
         raise AccountError("account.error.key_name")
-    if key is not None and len(key) < 24:
+    if key is not None and len(key) < MIN_API_KEY:
         raise AccountError("account.error.key_short")
     key = key or "ioc_" + secrets.token_urlsafe(32)
     with engine.begin() as conn:

@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import config
+
 log = logging.getLogger(__name__)
 
 
@@ -18,7 +20,16 @@ def make_engine(url: str, **kwargs) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(u.database).parent
+            # Only the default store's directory is made here: a directory someone
+            # named (IOC_DATABASE_URL) that does not exist is their mistake, not a
+            # new empty store's place.
+            if folder.resolve() == config.DATA_DIR.resolve():
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise FileNotFoundError(
+                    f"directory {folder} of the SQLite store does not exist"
+                )
         # Writers wait for each other instead of failing at once (ingest vs. web
         # writes).
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
@@ -35,6 +46,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # libpq waits for an unreachable host as long as TCP does (minutes).
+    kwargs.setdefault("connect_args", {"connect_timeout": 10})
     return create_engine(u, **kwargs)
 
 

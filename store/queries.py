@@ -13,6 +13,7 @@ from store.rollups import HOUR_MS, MINUTE_MS
 from store.schema import (
     CitizenReport,
     DeadLetter,
+    DeadLetterMinute,
     LatestValue,
     PressItem,
     Reading,
@@ -315,6 +316,18 @@ def dead_letters(engine: Engine, limit: int = 200) -> pd.DataFrame:
     )
 
 
+def rejected_since(engine: Engine, since_ms: int) -> dict[str, int]:
+    """Messages rejected since ``since_ms``: 'kept' as dead letters and 'dropped'
+    (only counted, past the per-minute cap)."""
+    t = DeadLetterMinute.__table__.c
+    stmt = select(
+        func.coalesce(func.sum(t.kept), 0), func.coalesce(func.sum(t.dropped), 0)
+    ).where(t.minute_ms >= since_ms - since_ms % 60_000)
+    with engine.connect() as conn:
+        kept, dropped = conn.execute(stmt).one()
+    return {"kept": int(kept), "dropped": int(dropped)}
+
+
 def dead_letter_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(
@@ -390,9 +403,14 @@ def latest_with_sensors(
     return df[LATEST_COLUMNS]
 
 
-def state_counts(engine: Engine, at_ms: int | None = None) -> dict[str, int]:
-    """How many sensors are in each freshness state, plus 'total': one aggregate
-    query with ``freshness``'s rules (the overview asks for it at every tick)."""
+def state_counts(
+    engine: Engine,
+    at_ms: int | None = None,
+    kinds: frozenset[str] | None = None,
+) -> dict[str, int]:
+    """How many sensors (of ``kinds``; None: all) are in each freshness state, plus
+    'total': one aggregate query with ``freshness``'s rules (the overview asks for it
+    at every tick)."""
     at = now_ms() if at_ms is None else at_ms
     s = Sensor.__table__.c
     age_s = (literal(at) - s.last_seen_ms) / 1000.0
@@ -408,6 +426,8 @@ def state_counts(engine: Engine, at_ms: int | None = None) -> dict[str, int]:
         func.count().filter(offline),
         func.count().filter(never),
     )
+    if kinds is not None:
+        stmt = stmt.where(s.kind.in_(sorted(kinds)))
     with engine.connect() as conn:
         row = conn.execute(stmt).one()
     return dict(

@@ -124,6 +124,44 @@ def _merge_pg(conn: Connection, table: Table, agg: dict[Key, list]) -> None:
     )
 
 
+def recompute_keys(conn: Connection, keys: Iterable[tuple[str, str, int]]) -> None:
+    """Rebuild the rollup rows holding the readings ``(sensor_id, metric, ts)`` from
+    raw readings (after a reading's value was corrected)."""
+    r = Reading.__table__.c
+    for size_ms, table in ROLLUPS.items():
+        c = table.c
+        for sensor_id, metric, bucket in sorted(
+            {(s, m, ts - ts % size_ms) for s, m, ts in keys}
+        ):
+            conn.execute(
+                delete(table).where(
+                    (c.sensor_id == sensor_id)
+                    & (c.metric == metric)
+                    & (c.bucket == bucket)
+                )
+            )
+            sel = select(
+                literal(sensor_id),
+                literal(metric),
+                literal(bucket),
+                func.count(),
+                func.sum(r.value),
+                func.min(r.value),
+                func.max(r.value),
+            ).where(
+                (r.sensor_id == sensor_id)
+                & (r.metric == metric)
+                & (r.ts >= bucket)
+                & (r.ts < bucket + size_ms)
+            )
+            conn.execute(
+                insert(table).from_select(
+                    ["sensor_id", "metric", "bucket", "count", "sum", "min", "max"],
+                    sel,
+                )
+            )
+
+
 def recompute(conn: Connection, start_ms: int, end_ms: int) -> None:
     """Rebuild both rollups for buckets overlapping [start_ms, end_ms) from raw
     readings."""

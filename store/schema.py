@@ -113,6 +113,38 @@ class DeadLetter(Base):
     ts: Mapped[int] = mapped_column(BigInteger)
 
 
+class DeadLetterMinute(Base):
+    """Rejected messages per channel (the ingest, a poller) and minute: how many were
+    kept as dead letters and how many only counted, past the per-minute cap."""
+
+    __tablename__ = "dead_letter_minutes"
+
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    minute_ms: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kept: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReadingCorrection(Base):
+    """A reading re-sent with another value for the same (sensor, metric, ts): the
+    device's correction replaced the stored value; this keeps what it was."""
+
+    __tablename__ = "reading_corrections"
+    __table_args__ = (Index("ix_reading_corrections_at", "corrected_ms"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    )
+    sensor_id: Mapped[str] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[int] = mapped_column(BigInteger)
+    old_value: Mapped[float] = mapped_column(Float)
+    new_value: Mapped[float] = mapped_column(Float)
+    corrected_ms: Mapped[int] = mapped_column(BigInteger)
+
+
 class PressItem(Base):
     """An item of monitored press / social media, read from RSS feeds."""
 

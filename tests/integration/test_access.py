@@ -415,22 +415,110 @@ def _refused(resp) -> bool:
 # -- sign-in ------------------------------------------------------------------------
 
 
-def test_sign_in_is_rate_limited_per_user_name(store):
-    name = make_user(store, ("leader",))
+class _Clock:
+    """The sign-in throttle's clock, moved by hand: tests wait without sleeping."""
+
+    def __init__(self) -> None:
+        self.ms = accounts.now_ms()
+
+    def __call__(self) -> int:
+        return self.ms
+
+    def advance(self, seconds: float) -> None:
+        self.ms += int(seconds * 1000)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = _Clock()
+    monkeypatch.setattr(accounts, "now_ms", c)
+    return c
+
+
+def _client_from(address: str):
     client = _server().test_client()
-    for _ in range(5):
-        assert _refused(login(client, name, "wrong-password!"))
-    # Even the right password waits now: the limit does not tell a guess from it.
-    resp = login(client, name)
-    assert resp.status_code == 429
-    assert int(resp.headers["Retry-After"]) > 0
-    assert "Quá nhiều lần đăng nhập sai" in resp.get_data(as_text=True)
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def _throttled(store) -> list[dict]:
     trail = audit.entries(store, action="login")
-    assert list(trail["outcome"][:6]) == ["refused"] * 6
-    assert trail.iloc[0]["detail"] == {"reason": "rate_limited"}
-    # Another user from the same address is not locked out by it.
-    other = make_user(store, ("leader",))
-    assert login(client, other).status_code == 303
+    rows = trail[trail["detail"].map(lambda d: d.get("reason") == "rate_limited")]
+    return [{**r["detail"], "ip": r["ip"]} for _, r in rows.iterrows()]
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_of_another(
+    store, clock, caplog
+):
+    make_user(store, ("admin",), username="admin")
+    attacker, owner = _client_from("10.0.0.9"), _client_from("10.0.0.1")
+    for _ in range(5):
+        assert _refused(login(attacker, "admin", "wrong-password!"))
+    # The attacker's address waits, longer after each failure; even the right
+    # password waits there, since a throttled attempt is not checked at all.
+    waits = []
+    for _ in range(3):
+        with caplog.at_level("WARNING", logger="security.login"):
+            resp = login(attacker, "admin")
+        assert resp.status_code == 429
+        assert "Quá nhiều lần đăng nhập sai" in resp.get_data(as_text=True)
+        waits.append(int(resp.headers["Retry-After"]))
+        clock.advance(waits[-1])
+        assert _refused(login(attacker, "admin", "wrong-password!"))
+    assert waits == [2, 4, 8]
+    # The real admin signs in from another address at once, and another user
+    # from the attacker's address too.
+    assert login(owner, "admin").status_code == 303
+    assert login(attacker, make_user(store, ("leader",))).status_code == 303
+    # The trail and the log say who was throttled, where, and for how long.
+    throttled = _throttled(store)
+    assert len(throttled) == 3
+    assert throttled[0] == {
+        "reason": "rate_limited",
+        "scope": "user_address",
+        "failures": 7,
+        "wait_s": 8,
+        "ip": "10.0.0.9",
+    }
+    assert caplog.text.count("sign-in throttled") == 3
+    assert "'admin' from 10.0.0.9" in caplog.text
+    # No lockout: once the wait is over, the right password works there too.
+    clock.advance(16)
+    assert login(attacker, "admin").status_code == 303
+
+
+def test_an_address_trying_many_names_is_slowed_down_but_no_other_address(store, clock):
+    name = make_user(store, ("leader",))
+    for i in range(20):  # 4 x IOC_LOGIN_MAX_FAILURES, each a different name
+        accounts.record_attempt(store, f"guess-{i}", "10.0.0.9", False)
+    sprayer = _client_from("10.0.0.9")
+    resp = login(sprayer, name)
+    assert (resp.status_code, resp.headers["Retry-After"]) == (429, "2")
+    assert _throttled(store)[0]["scope"] == "address"
+    assert login(_client_from("10.0.0.1"), name).status_code == 303
+    clock.advance(2)
+    assert _refused(login(sprayer, "guess-x", "wrong-password!"))
+    assert login(sprayer, name).headers["Retry-After"] == "4"
+    # The wait grows to 15 minutes at most.
+    for i in range(60):
+        accounts.record_attempt(store, f"guess-{i}", "10.0.0.7", False)
+    assert login(_client_from("10.0.0.7"), name).headers["Retry-After"] == "900"
+
+
+def test_simultaneous_guesses_are_throttled_like_a_sequence(store, clock):
+    """Each attempt is counted before its password is checked, so guesses sent
+    together are not all judged against the same count."""
+    name = make_user(store, ("leader",))
+    for _ in range(5):
+        accounts.record_attempt(store, name, "10.0.0.9", False)
+    clock.advance(2)  # the first wait is over
+    limits = {"per_user": 5, "per_address": 20}
+    first = accounts.start_attempt(store, name, "10.0.0.9", **limits)
+    second = accounts.start_attempt(store, name, "10.0.0.9", **limits)
+    assert first.wait_s == 0  # its password is being checked: a failure until then
+    assert (second.wait_s, second.scope, second.failures) == (4, "user_address", 6)
+    # A refused attempt is not a guess: it does not make the wait longer.
+    assert accounts.start_attempt(store, name, "10.0.0.9", **limits).wait_s == 4
 
 
 def test_sign_in_refuses_a_forged_form_and_an_open_redirect(store):
@@ -488,6 +576,116 @@ def test_a_broken_callback_request_gets_no_traceback(store):
     assert resp.status_code in (400, 500)
     body = resp.get_data(as_text=True)
     assert "Traceback" not in body and 'File "' not in body
+
+
+def _forged(client, key: str, outputs: object):
+    """A callback request whose inputs and state are the callback's own (all empty)
+    but whose ``outputs`` are ``outputs``."""
+    spec = _callbacks()[key]
+    return client.post(
+        "/_dash-update-component",
+        json={
+            "output": key,
+            "outputs": outputs,
+            "inputs": [
+                {"id": i["id"], "property": i["property"], "value": None}
+                for i in spec["inputs"]
+            ],
+            "state": [
+                {"id": s["id"], "property": s["property"], "value": None}
+                for s in spec["state"]
+            ],
+            "changedPropIds": [],
+        },
+    )
+
+
+def test_a_callback_request_whose_outputs_are_not_its_callbacks_is_a_400(store, caplog):
+    keys = _callbacks()
+    press = next(k for k in keys if k == "press-list.children")
+    alert = next(k for k in keys if "shell-alert-count" in k)
+    overview = next(k for k in keys if "overview-map.figure" in k)
+    alert_outs = _outputs(alert)
+    overview_outs = [
+        [{"id": {**o["id"], "domain": "economy"}, "property": o["property"]}]
+        if isinstance(o["id"], dict)
+        else o
+        for o in _outputs(overview)
+    ]
+    tile = overview_outs[0][0]
+    forgeries = [
+        (press, {"id": "press-list", "property": "style"}),
+        (press, {"id": "shell-alert-count", "property": "children"}),
+        (press, [{"id": "press-list", "property": "children"}]),
+        (press, [{"id": "press-list", "property": "children"}] * 2),
+        (alert, alert_outs[:-1]),
+        (alert, alert_outs[0]),
+        (alert, list(reversed(alert_outs))),
+        (alert, [*alert_outs[:-1], [alert_outs[-1]]]),
+        (overview, [tile, *overview_outs[1:]]),
+        (overview, [[{**tile, "id": {**tile["id"], "x": 1}}], *overview_outs[1:]]),
+        (overview, [[{**tile, "id": "overview-kpi-value"}], *overview_outs[1:]]),
+        (overview, [[{**tile, "property": 5}], *overview_outs[1:]]),
+    ]
+    client = session_client(store, ("leader", "admin"))
+    caplog.clear()
+    for key, outputs in forgeries:
+        with caplog.at_level("WARNING"):
+            resp = _forged(client, key, outputs)
+        assert resp.status_code == 400, (outputs, resp.get_data(as_text=True)[:300])
+        assert resp.get_json()["error"]["code"] == "bad_request"
+    assert "Traceback" not in caplog.text
+    assert [r.levelname for r in caplog.records] == ["WARNING"] * len(forgeries)
+    assert all("outputs" in r.getMessage() for r in caplog.records)
+    # The genuine requests still work.
+    assert _forged(client, press, _outputs(press)[0]).status_code == 200
+    assert _forged(client, alert, alert_outs).status_code in (200, 204)
+    assert _forged(client, overview, overview_outs).status_code == 200
+
+
+# -- paths that are no page -----------------------------------------------------------
+
+NO_PAGE_PATHS = (
+    "/HE-THONG",
+    "/He-Thong",
+    "/he-thong;x",
+    "/he-thong;x=1",
+    "/canh-bao.json",
+    "/he-thong/x",
+    "/khong-co",
+    "/static/x.js",
+    "/%2Fhe-thong",
+    "/he-thong%00",
+)
+
+
+@pytest.mark.parametrize("roles, domains", ROLE_CASES)
+def test_a_path_that_is_no_page_is_a_404_without_the_shell(store, roles, domains):
+    client = session_client(store, roles, domains)
+    who = Principal(0, "t", "t", "user", frozenset(roles), frozenset(domains))
+    for path in NO_PAGE_PATHS:
+        resp = client.get(path)
+        body = resp.get_data(as_text=True)
+        assert resp.status_code == 404, (roles, path)
+        assert "_dash-config" not in body and "dash-renderer" not in body, path
+        assert "Không tìm thấy trang" in body
+    for page in dash.page_registry.values():
+        if policy.can_view(who, page["path"]):
+            resp = client.get(page["path"])
+            assert resp.status_code == 200, (roles, page["path"])
+            assert "_dash-config" in resp.get_data(as_text=True)
+    # A trailing slash leads to the page itself, never to another shell.
+    resp = client.get("/canh-bao/?x=1")
+    assert (resp.status_code, resp.headers.get("Location")) == (308, "/canh-bao?x=1")
+    # What is not a page keeps working.
+    for path in ("/assets/ioc.css", "/vendor/css/bootstrap.min.css", "/_favicon.ico"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/_dash-layout").status_code == 200
+    assert client.get("/_dash-dependencies").status_code == 200
+    assert client.get("/dang-nhap").status_code == 200
+    assert client.get("/doi-mat-khau").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/open311/v2/services.json").status_code in (200, 403)
 
 
 def test_a_user_changes_their_own_password_and_other_sessions_end(store):
@@ -701,3 +899,29 @@ def test_staff_read_the_sensors_of_their_domains_kinds_only(store):
     )
     text_ = resp.get_data(as_text=True)
     assert "Trạm Kinh Bắc" not in text_ and "Lý Thái Tổ" not in text_
+
+
+def test_old_sign_in_attempts_are_pruned(engine, monkeypatch):
+    """Every attempt is a row: without retention a flood of sign-ins grows the store
+    forever. Rows older than a day go, those of the last hour stay."""
+    from store.schema import LoginAttempt
+
+    monkeypatch.setattr(accounts, "PRUNE_ATTEMPTS_EVERY", 1)
+    day = accounts.ATTEMPTS_KEEP_MS
+    with engine.begin() as conn:
+        conn.execute(
+            LoginAttempt.__table__.insert(),
+            [
+                {
+                    "at_ms": now_ms() - 2 * day,
+                    "username": "x",
+                    "ip": "10.0.0.5",
+                    "ok": False,
+                }
+                for _ in range(50)
+            ],
+        )
+    accounts.start_attempt(engine, "x", "10.0.0.5", per_user=5, per_address=20)
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM login_attempts")).scalar_one()
+    assert left == 1

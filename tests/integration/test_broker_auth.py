@@ -3,7 +3,9 @@ allows anonymous ones; the app's own clients get a per-start password."""
 
 from __future__ import annotations
 
+import logging
 import uuid
+from urllib.parse import quote
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -60,7 +62,48 @@ def test_the_apps_own_clients_and_listed_sensors_are_let_in(broker):
 def test_demo_mode_lets_anonymous_clients_in():
     b = EmbeddedBroker("127.0.0.1", free_port(), allow_anonymous=True).start()
     try:
-        assert "@" not in b.url
+        # The app keeps its own account: anonymous clients may not subscribe.
+        assert parse_broker_url(b.url).username == "ioc"
         assert not _connect(b.port).is_failure
     finally:
         b.stop()
+
+
+def test_broker_ingest_and_simulator_logs_carry_no_password(
+    sqlite_engine, caplog, tmp_path
+):
+    from datasources.mqtt_ingest import IngestSettings, MqttIngest
+    from simulators.sensors import connect_client
+    from tests.helpers import wait_for
+
+    caplog.set_level(logging.DEBUG)
+    b = EmbeddedBroker("127.0.0.1", free_port()).start()
+    ingest = refused = publisher = None
+    try:
+        ingest = MqttIngest(
+            sqlite_engine, IngestSettings(url=b.url, spill_path=tmp_path / "a.jsonl")
+        ).start()
+        wrong = b.url.replace(quote(b.password, safe=""), "wrong-Pa55word")
+        refused = MqttIngest(
+            sqlite_engine,
+            IngestSettings(
+                url=wrong, client_id="ioc-refused", spill_path=tmp_path / "b.jsonl"
+            ),
+        ).start()
+        publisher = connect_client(b.url, "ioc-simulator")
+        wait_for(ingest.subscribed.is_set, message="ingest subscription")
+        wait_for(
+            lambda: "refused" in caplog.text and "simulator" in caplog.text,
+            message="the refused connection and the simulator in the log",
+        )
+    finally:
+        for client in (ingest, refused):
+            if client is not None:
+                client.stop()
+        if publisher is not None:
+            publisher.disconnect()
+            publisher.loop_stop()
+        b.stop()
+    assert f"127.0.0.1:{b.port}" in caplog.text
+    for secret in (b.password, quote(b.password, safe=""), "wrong-Pa55word"):
+        assert secret not in caplog.text

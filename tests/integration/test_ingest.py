@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from datasources.mqtt_ingest import IngestSettings, MqttIngest
 from mqtt_url import parse_broker_url
 from store import queries, writes
-from store.schema import DeadLetter, Reading
+from store.schema import DeadLetter, DeadLetterMinute, Reading
 from tests.conftest import MOSQUITTO_URL
 from tests.helpers import sensor_row, wait_for
 from tests.malformed import malformed_payloads
@@ -48,6 +48,7 @@ def ingest(engine, broker_url, tmp_path):
         flush_ms=50,
         buffer=5000,
         spill_path=tmp_path / "spill.jsonl",
+        dead_per_minute=5000,  # every dead letter kept, to read their reasons
     )
     ing = MqttIngest(engine, settings).start()
     wait_for(ing.subscribed.is_set, message="ingest subscription")
@@ -164,3 +165,35 @@ def test_readings_without_time_in_one_millisecond_are_all_kept(
         publisher("ioc/sensors/aq-test-01/data", json.dumps({"pm25": value}))
     wait_for(lambda: _count(engine, Reading) == 30, message="30 readings stored")
     assert ingest.stats.duplicates == 0
+
+
+def test_a_flood_of_large_messages_to_unknown_sensors_stays_small(
+    engine, ingest, publisher
+):
+    """300 messages of 60 KB to unknown ids: all counted, 60 kept as short excerpts
+    (the default cap per minute), the rest only counted; the store does not grow by
+    their size."""
+    ingest.s.dead_per_minute = 60  # the default
+    blob = "x" * 60_000
+    for i in range(300):
+        publisher(
+            f"ioc/sensors/nobody-{i}/data",
+            json.dumps({"ts": "2026-11-25T07:00:00Z", "pm25": 1, "note": blob}),
+        )
+    wait_for(
+        lambda: ingest.stats.dead + ingest.stats.dead_dropped >= 300,
+        timeout=30,
+        message="every message judged",
+    )
+    assert ingest.stats.dead + ingest.stats.dead_dropped == 300
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(func.sum(func.length(DeadLetter.payload)))
+        ).scalar()
+        minutes = conn.execute(
+            select(DeadLetterMinute.kept, DeadLetterMinute.dropped)
+        ).all()
+    # The flood may straddle a minute: each minute keeps its first 60.
+    assert all(kept == min(60, kept + dropped) for kept, dropped in minutes)
+    assert sum(k for k, _ in minutes) == ingest.stats.dead <= 60 * len(minutes)
+    assert stored < ingest.stats.dead * 1_200

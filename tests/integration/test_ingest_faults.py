@@ -162,6 +162,7 @@ def test_sqlite_locked_for_30_s_spills_past_the_bound_and_stores_each_message_on
             flush_ms=50,
             buffer=BUFFER,
             spill_path=spill,
+            dead_per_minute=100_000,  # every dead letter kept, to count them
         ),
     ).start()
     # The most messages the ingest held in memory while the store was locked:
@@ -284,11 +285,11 @@ def test_a_spill_replay_that_fails_half_way_writes_no_dead_letter_twice(
         )
     calls = []
 
-    def flaky_write_batch(engine, rows, dead=()):  # noqa: ANN001
+    def flaky_write_batch(engine, rows, dead=(), *args):  # noqa: ANN001
         calls.append(len(rows))
         if len(calls) == 2:
             raise OperationalError("INSERT", {}, sqlite3.OperationalError("locked"))
-        return writes.write_batch(engine, rows, dead)
+        return writes.write_batch(engine, rows, dead, *args)
 
     monkeypatch.setattr("datasources.mqtt_ingest.write_batch", flaky_write_batch)
     with pytest.raises(OperationalError):
