@@ -37,16 +37,21 @@ def refresh(_n: int | None):  # noqa: ANN201 - Dash outputs
             t("common.store_down", lang, error=type(exc).__name__), className="p-3"
         )
         return msg, html.Div()
+    # The worst first: a hung or failing source is the line a duty officer needs.
+    order = {"hung": 0, "error": 1}
+    ranked = sorted(
+        frames.rows(health), key=lambda h: (order.get(h.status, 2), h.source)
+    )
     health_rows = [
         [
-            h.source,
+            html.Span(h.source, className="ioc-wrap"),
             h.kind,
             state_badge(h.status, t(f"state.{h.status}", lang)),
             fmt_datetime(h.last_ok_ms, lang, seconds=True),
-            _last_error(h, lang),
+            html.Span(_last_error(h, lang), className="ioc-wrap"),
             f"{fmt_number(h.ok_count, lang, 0)} / {fmt_number(h.error_count, lang, 0)}",
         ]
-        for h in frames.rows(health)
+        for h in ranked
     ]
     dead_rows = [
         [

@@ -367,3 +367,9 @@ def test_the_data_sources_page_shows_failed_hung_and_fine_sources(engine):
         "bad_json: test",
     ):
         assert text in page, text
+    # The worst first: hung, then failing, then fine sources.
+    assert (
+        page.index("rss:http://slow.example/rss")
+        < page.index("mqtt-ingest")
+        < page.index("rss:http://127.0.0.1:9/rss.xml")
+    )
