@@ -143,3 +143,20 @@ def clean_page_registry():
     yield
     dash.page_registry.clear()
     dash.page_registry.update(saved)
+
+
+@pytest.fixture
+def probes():
+    """Opens recording MQTT clients (tests.mqtt_probe.Probe); closes them after."""
+    from tests.mqtt_probe import Probe
+
+    opened: list[Probe] = []
+
+    def open_probe(*args, **kwargs) -> Probe:
+        probe = Probe(*args, **kwargs)
+        opened.append(probe)
+        return probe
+
+    yield open_probe
+    for probe in opened:
+        probe.close()

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, _unavailable, free_port
 from tests.helpers import wait_for
-from tests.integration.test_broker_acl import Probe
+from tests.mqtt_probe import Probe
 
 INGEST_PASSWORD = "ingest-secret"
 SENSOR_PASSWORD = "sensor-secret"
@@ -88,20 +88,6 @@ def mosquitto(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture
-def probes():
-    opened: list[Probe] = []
-
-    def open_probe(*args, **kwargs) -> Probe:
-        probe = Probe(*args, **kwargs)
-        opened.append(probe)
-        return probe
-
-    yield open_probe
-    for probe in opened:
-        probe.close()
 
 
 def _ingest(port: int, probes) -> Probe:

@@ -20,6 +20,7 @@ from store.schema import (
 )
 from store.writes import Dead, Row, now_ms, payload_text
 from tests.helpers import sensor_row
+from tests.integration.test_store import _rollup_rows
 
 MINUTE = 60_000
 T0 = (now_ms() // 3_600_000 - 2) * 3_600_000  # the start of an hour, 2 hours ago
@@ -80,24 +81,7 @@ def test_retention_prunes_old_dead_letters_and_keeps_at_most_the_newest(engine):
 
 
 def _rollups(engine) -> dict:
-    out = {}
-    with engine.connect() as conn:
-        for table in (Rollup1m, Rollup1h):
-            out[table.__tablename__] = sorted(
-                tuple(r)
-                for r in conn.execute(
-                    select(
-                        table.sensor_id,
-                        table.metric,
-                        table.bucket,
-                        table.count,
-                        table.sum,
-                        table.min,
-                        table.max,
-                    )
-                )
-            )
-    return out
+    return {t.__tablename__: _rollup_rows(engine, t) for t in (Rollup1m, Rollup1h)}
 
 
 def test_a_corrected_reading_replaces_the_value_and_keeps_the_old_one(engine):
