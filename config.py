@@ -7,6 +7,7 @@ MQTT broker, simulators on.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -606,8 +607,20 @@ def _mqtt_names(env: dict[str, str]) -> dict[str, str]:
 def load(env: dict[str, str] | None = None) -> Config:
     """Read the configuration from ``env`` (default: ``os.environ``). A bad value
     raises ConfigError naming the variable, the value's problem and what would be
-    right."""
-    env = dict(os.environ if env is None else env)
+    right. Callbacks ask for it on every tick: from ``os.environ`` the checked
+    result is kept while the ``IOC_`` variables stay the same."""
+    if env is None:
+        current = tuple(sorted(kv for kv in os.environ.items() if kv[0][:4] == "IOC_"))
+        return _load_environ(current)
+    return _load(dict(env))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_environ(items: tuple[tuple[str, str], ...]) -> Config:
+    return _load(dict(items))
+
+
+def _load(env: dict[str, str]) -> Config:
     mqtt_url = _mqtt_url(env)
     open311 = _text(env, "IOC_OPEN311_URL")
     if open311:

@@ -369,14 +369,15 @@ def _check_callback() -> Response | None:
         page = owners[oid]
         if page is not None and not policy.can_view(who, page):
             return _json_error(403, "forbidden")
+    spec = _callback_spec(body.get("output"))
     if not (
-        _is_server_callback(body.get("output"))
+        _is_server_callback(spec)
         and _has_dash_shape(body)
-        and _matches_spec(body)
+        and _matches_spec(body, spec)
         and _router_inputs_ok(body)
     ):
         return _json_error(400, "bad_request")
-    if not _outputs_match(body):
+    if not _outputs_match(body, spec):
         log.warning(
             "callback request refused: its outputs are not those of %.200s (%s)",
             body.get("output"),
@@ -386,24 +387,26 @@ def _check_callback() -> Response | None:
     return None
 
 
-def _is_server_callback(output: object) -> bool:
-    """Whether ``output`` names a callback the server runs (clientside ones are in
-    Dash's map too, without a function: Dash would fail on them with a 500)."""
+def _callback_spec(output: object) -> dict | None:
+    """Dash's map entry of the callback a request names ({} when it names none);
+    None when no Dash app is installed (the Flask server alone, in tests)."""
     from flask import current_app
 
     app = getattr(current_app, "_ioc_dash", None)
     if app is None:
-        return True
-    return isinstance(output, str) and "callback" in app.callback_map.get(output, {})
+        return None
+    return app.callback_map.get(output, {}) if isinstance(output, str) else {}
 
 
-def _matches_spec(body: dict) -> bool:
+def _is_server_callback(spec: dict | None) -> bool:
+    """Whether the request names a callback the server runs (clientside ones are in
+    Dash's map too, without a function: Dash would fail on them with a 500)."""
+    return spec is None or "callback" in spec
+
+
+def _matches_spec(body: dict, spec: dict | None) -> bool:
     """As many inputs and states as the callback declares (Dash fails with a 500 on
     a forged request with fewer)."""
-    from flask import current_app
-
-    app = getattr(current_app, "_ioc_dash", None)
-    spec = app.callback_map.get(body.get("output"), {}) if app is not None else {}
     if not spec:
         return True
     return len(body["inputs"]) == len(spec.get("inputs", [])) and len(
@@ -411,14 +414,10 @@ def _matches_spec(body: dict) -> bool:
     ) == len(spec.get("state", []))
 
 
-def _outputs_match(body: dict) -> bool:
+def _outputs_match(body: dict, spec: dict | None) -> bool:
     """The outputs a request names are its callback's, in order and in shape (an
     ALL output as a list of ids, any other as one id): Dash fails with a 500 and a
     traceback on any other."""
-    from flask import current_app
-
-    app = getattr(current_app, "_ioc_dash", None)
-    spec = app.callback_map.get(body.get("output"), {}) if app is not None else {}
     if not spec or spec.get("no_output"):
         return True
     declared, sent = spec.get("output"), body.get("outputs")

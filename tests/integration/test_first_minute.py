@@ -146,71 +146,47 @@ def _value(comps: dict, cid: object, prop: str) -> object:
     return comps[_key(cid)]["props"].get(prop)
 
 
+def _entry(spec_id: str, prop: str, comps: dict, path: str, value: bool = True):
+    """One dependency as the renderer sends it: a list of ids for a pattern, one id
+    otherwise, with the layout's value; None when it is not on screen."""
+    ids = _resolve(spec_id, comps)
+    if ids is None:
+        return None
+
+    def item(cid: object) -> dict:
+        out = {"id": cid, "property": prop}
+        if value:
+            at_location = (cid, prop) == ("_pages_location", "pathname")
+            out["value"] = path if at_location else _value(comps, cid, prop)
+        return out
+
+    if spec_id.startswith("{") and "[" in spec_id:
+        return [item(cid) for cid in ids]
+    return item(ids[0])
+
+
 def _first_load_calls(deps: list[dict], comps: dict[str, dict], path: str):
-    """(key, inputs, state) of each callback the renderer fires on a first load."""
+    """(key, outputs, inputs, state) of each callback the renderer fires on a first
+    load: those whose outputs and inputs are all on screen."""
     for dep in deps:
         if dep.get("prevent_initial_call") or dep.get("clientside_function"):
             continue
-        outputs = []
-        for part in dep["output"].strip(".").split("..."):
-            raw, prop = part.strip(".").split("@")[0].rsplit(".", 1)
-            ids = _resolve(raw, comps)
-            if ids is None:
-                break
-            pattern = raw.startswith("{") and "[" in raw
-            items = [{"id": cid, "property": prop} for cid in ids]
-            outputs.append(items if pattern else items[0])
-        else:
-            outputs = outputs if "..." in dep["output"] else outputs[0]
-        if len(outputs) != dep["output"].count("...") + 1 and "..." in dep["output"]:
+        key = dep["output"]
+        parts = [p.strip(".").split("@")[0] for p in key.strip(".").split("...")]
+        outputs = [
+            _entry(raw, prop, comps, path, value=False)
+            for raw, prop in (part.rsplit(".", 1) for part in parts)
+        ]
+        inputs = [_entry(s["id"], s["property"], comps, path) for s in dep["inputs"]]
+        if None in outputs or all(o == [] for o in outputs):
             continue
-        if isinstance(outputs, list) and not outputs:
-            continue
-        specs = dep["inputs"]
-        resolved = [_resolve(s["id"], comps) for s in specs]
-        if any(r is None for r in resolved):
-            continue
-        if any(
-            isinstance(json.loads(s["id"]) if s["id"].startswith("{") else 0, dict)
-            for s in specs
-        ) and not all(resolved):
-            continue  # a pattern with no match on screen: not fired
-
-        def values(specs, resolved):
-            out = []
-            for s, ids in zip(specs, resolved, strict=True):
-                is_pattern = s["id"].startswith("{") and "[" in s["id"]
-                items = [
-                    {"id": cid, "property": s["property"], "value": v}
-                    for cid in ids
-                    for v in [
-                        path
-                        if (cid, s["property"]) == ("_pages_location", "pathname")
-                        else _value(comps, cid, s["property"])
-                    ]
-                ]
-                out.append(items if is_pattern else items[0])
-            return out
-
-        states = [_resolve(s["id"], comps) or [] for s in dep["state"]]
-        state_vals = []
-        for s, ids in zip(dep["state"], states, strict=True):
-            is_pattern = s["id"].startswith("{") and "[" in s["id"]
-            if is_pattern:
-                state_vals.append(
-                    [{"id": c, "property": s["property"], "value": None} for c in ids]
-                )
-            elif ids:
-                state_vals.append(
-                    {
-                        "id": ids[0],
-                        "property": s["property"],
-                        "value": _value(comps, ids[0], s["property"]),
-                    }
-                )
-            else:
-                state_vals.append({"id": s["id"], "property": s["property"]})
-        yield dep["output"], outputs, values(specs, resolved), state_vals
+        if any(i is None or i == [] for i in inputs):
+            continue  # an input (or a pattern's every match) not on screen
+        state = []
+        for s in dep["state"]:
+            entry = _entry(s["id"], s["property"], comps, path)
+            state.append(entry if entry is not None else {k: s[k] for k in s})
+        yield key, outputs if "..." in key else outputs[0], inputs, state
 
 
 def _load_page(
