@@ -73,17 +73,79 @@ def test_units_are_shown_the_way_people_write_them():
     assert unit_label("m") == "m"
 
 
-def test_every_literal_key_in_the_code_is_in_the_table():
-    """A key missing from the table fails here, not as a 500 in front of a user."""
-    import re
+def _project_sources():
+    """Every Python file of the app (not the tests, the venv or the migrations)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
+    skip = {".venv", "venv", "tests", ".git", "node_modules", "test-artifacts"}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if not (set(parts) & skip):
+            yield path
+
+
+def test_every_literal_key_in_the_code_is_in_the_table():
+    """A key missing from the table fails here, not as a 500 in front of a user."""
+    import re
+
     pattern = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
     missing = {}
-    for folder in ("layouts", "callbacks", "components", "figures"):
-        for path in (root / folder).glob("*.py"):
-            for key in pattern.findall(path.read_text(encoding="utf-8")):
-                if key not in T:
-                    missing.setdefault(key, path.name)
+    for path in _project_sources():
+        for key in pattern.findall(path.read_text(encoding="utf-8")):
+            if key not in T:
+                missing.setdefault(key, str(path))
     assert missing == {}
+
+
+def _table_keys() -> dict[str, list[str]]:
+    """The keys each table module writes, read from its source: a dict literal keeps
+    only the last of a repeated key, so the merged table cannot show it."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "i18n" / "tables"
+    out = {}
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        keys = [
+            k.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Dict)
+            for k in node.keys
+            if isinstance(k, ast.Constant)
+            and isinstance(k.value, str)
+            and "." in k.value
+        ]
+        out[path.stem] = keys
+    return out
+
+
+def test_no_translation_key_is_defined_twice():
+    from collections import Counter
+
+    every = Counter(k for keys in _table_keys().values() for k in keys)
+    assert [k for k, n in every.items() if n > 1] == []
+
+
+def test_every_table_module_is_merged():
+    from i18n import AREAS
+
+    assert sorted(AREAS) == sorted(_table_keys())
+    assert sum(len(v) for v in _table_keys().values()) == len(T)
+
+
+def test_a_key_in_two_tables_stops_the_import(monkeypatch):
+    import sys
+    import types
+
+    import i18n
+
+    for area, table in {"dup_a": {"x.y": {}}, "dup_b": {"x.y": {}}}.items():
+        module = types.ModuleType(f"i18n.tables.{area}")
+        module.T = table
+        monkeypatch.setitem(sys.modules, f"i18n.tables.{area}", module)
+    with pytest.raises(ImportError, match="x.y.*dup_a.*dup_b"):
+        i18n._merge(("dup_a", "dup_b"))

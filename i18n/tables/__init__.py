@@ -1,0 +1,1 @@
+"""One translation table per area of the app, merged by ``i18n``."""
