@@ -21,7 +21,8 @@ import logs
 from api.open311 import bp as open311
 from api.v1 import bp as api_v1
 from i18n import t
-from layouts._shell import shell
+from layouts._shell import Ids as ShellIds
+from layouts._shell import forbidden_panel, shell
 
 VENDOR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5"
 
@@ -72,11 +73,14 @@ server.register_blueprint(open311)
 import callbacks  # noqa: E402,F401 - registers every callback once
 from security import web as security_web  # noqa: E402
 from security.request_limit import SessionLimit  # noqa: E402
+from security.session import settings_from  # noqa: E402
 from store import memo  # noqa: E402
 
 server._ioc_dash = app  # the CSP header reads Dash's inline-script hashes
 memo.set_enabled(_cfg.shared_reads)
-security_web.install(app, security_web.settings_from(_cfg))
+security_web.install(
+    app, settings_from(_cfg), shell_ids=ShellIds, forbidden=forbidden_panel
+)
 # Inside ProxyFix: the bound needs the client's address, which ProxyFix puts first.
 server.wsgi_app = SessionLimit(server.wsgi_app, _cfg.max_requests_per_session)
 if _cfg.trusted_proxies:

@@ -1,6 +1,6 @@
 """The province profile: areas, departments and sensor sites read from one data file,
-so another province is another file, not code. Standard library only: the simulators
-and the web app both read it.
+so another province is another file, not code. Standard library and the dependency-free
+catalogue only: the simulators and the web app both read it.
 
 Areas form a small hierarchy (province → region → ward). ``filter_level`` names the
 level users filter and group by; in Vietnam since July 2025 that is the former
@@ -15,6 +15,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import config
+from catalogue import DOMAINS
 
 FORMATS = ("json", "senml")
 DEFAULT_PERIOD_S = 60.0
@@ -103,6 +106,11 @@ class Profile:
         while a.level != self.filter_level and a.parent:
             a = self.areas[a.parent]
         return a.code
+
+    @property
+    def kind_domains(self) -> dict[str, str]:
+        """The smart domain each sensor kind reports to (sensor_kinds.<k>.domain)."""
+        return {k: spec["domain"] for k, spec in self.kinds.items()}
 
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
@@ -211,6 +219,8 @@ def _load_kinds(doc: dict, name: str, known_metrics: set[str] | None) -> dict:
         for m in metrics:
             if known_metrics is not None and m not in known_metrics:
                 raise ValueError(f"{where}: unknown metric {m!r}")
+        if spec.get("domain") not in DOMAINS:
+            raise ValueError(f"{where}: domain must be one of {DOMAINS}")
         if spec.get("format", "json") not in FORMATS:
             raise ValueError(f"{where}: format must be one of {FORMATS}")
         for m in spec.get("thresholds", {}):
@@ -395,3 +405,13 @@ def cached(path: str) -> Profile:
     """The profile at ``path``, read once per process (the web app reads it per
     request)."""
     return load_profile(path)
+
+
+def current() -> Profile:
+    """The profile the settings name (IOC_PROFILE), read once per process."""
+    return cached(str(config.load().profile))
+
+
+def kind_domain(kind: str | None) -> str:
+    """The smart domain of a sensor kind in the current profile ('' if unknown)."""
+    return current().kind_domains.get(kind or "", "")

@@ -6,10 +6,11 @@ import math
 
 from flask import Response, jsonify, request
 
+import catalogue
+from api.base import bp, error, iso
 from api.params import ParamError, parse_choice, parse_code, parse_text
-from api.v1 import bp, error, iso
 from i18n import t
-from security import policy, web
+from security import policy, session
 from store import alerting, frames
 from store.runtime import get_engine
 
@@ -66,9 +67,9 @@ def alerts() -> Response:
     args = request.args
     state = parse_choice("state", args.get("state"), set(alerting.STATES))
     severity = parse_choice("severity", args.get("severity"), set(alerting.SEVERITIES))
-    domain = parse_choice("domain", args.get("domain"), set(alerting.DOMAINS))
+    domain = parse_choice("domain", args.get("domain"), set(catalogue.DOMAINS))
     district = parse_code("district", args.get("district"))
-    domains = policy.visible_domains(web.current())
+    domains = policy.visible_domains(session.current())
     df = alerting.alerts(
         get_engine(),
         state=state,
@@ -92,7 +93,7 @@ def alerts() -> Response:
 def acknowledge(alert_id: int) -> Response:
     """Acknowledge an alert as the caller (a duty officer's key or session), with an
     optional ``note`` in a JSON body."""
-    who = web.require("alerts.ack")
+    who = session.require("alerts.ack")
     body = request.get_json(silent=True)
     if body is None:
         body = {}
@@ -106,8 +107,8 @@ def acknowledge(alert_id: int) -> Response:
     try:
         alerting.acknowledge(get_engine(), alert_id, who.display_name, note)
     except alerting.AlertError as exc:
-        web.record("alert.ack", alert_id, {"error": exc.key}, outcome="refused")
+        session.record("alert.ack", alert_id, {"error": exc.key}, outcome="refused")
         status = {"alerts.err.already": 409, "alerts.err.unknown": 404}
         return error(status.get(exc.key, 400), exc.key, t(exc.key, "en"))
-    web.record("alert.ack", alert_id, {"note": note[:200]})
+    session.record("alert.ack", alert_id, {"note": note[:200]})
     return jsonify({"id": alert_id, "acknowledged_by": who.display_name})

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
+from api.base import bp, error, iso
 from api.params import parse_id, parse_time
-from api.v1 import bp, error, iso
 from store import air
 from store.runtime import get_engine
 from store.writes import now_ms

@@ -30,7 +30,8 @@ from werkzeug.exceptions import HTTPException
 import config
 import province
 from datasources.open311 import LIMITS, text_field
-from security.web import open311_error, record, require
+from security.session import record, require
+from security.web import open311_error
 from store import queries, writes
 from store.runtime import get_engine
 from store.writes import now_ms

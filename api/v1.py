@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
-from flask import Blueprint, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Response, jsonify, request
 
+from api.base import bp, error, iso
 from api.openapi import OPENAPI
 from api.params import (
     ParamError,
@@ -18,72 +17,14 @@ from api.params import (
     parse_time,
 )
 from security import policy
-from security.web import current
+from security.session import current
 from store import frames, queries
 from store.metrics import METRICS
 from store.runtime import get_engine
 from store.writes import now_ms
 
 log = logging.getLogger(__name__)
-bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 DAY_MS = 86_400_000
-
-
-def iso(ms: int | None) -> str | None:
-    if ms is None:
-        return None
-    return (
-        datetime.fromtimestamp(ms / 1000, UTC)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )
-
-
-def error(
-    status: int, code: str, message: str, parameter: str | None = None
-) -> Response:
-    body = {"error": {"code": code, "message": message}}
-    if parameter:
-        body["error"]["parameter"] = parameter
-    resp = jsonify(body)
-    resp.status_code = status
-    return resp
-
-
-@bp.errorhandler(ParamError)
-def _bad_param(exc: ParamError) -> Response:
-    return error(400, "bad_parameter", exc.message, exc.parameter)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> Response:
-    return error(
-        exc.code or 500,
-        (exc.name or "error").lower().replace(" ", "_"),
-        exc.description or "",
-    )
-
-
-@bp.app_errorhandler(404)
-@bp.app_errorhandler(405)
-def _no_route(exc: HTTPException) -> Response | HTTPException:
-    # Routing fails before a blueprint is chosen: answer JSON under /api/ anyway.
-    if request.path.startswith("/api/"):
-        return _http_error(exc)
-    if request.path.startswith("/open311/"):
-        from api.open311 import errors
-
-        return errors(exc.code or 404, exc.description or "no such path")
-    return exc
-
-
-@bp.errorhandler(Exception)
-def _unexpected(exc: Exception) -> Response:
-    # Logged with its traceback here; the client gets a message, never the traceback.
-    log.exception("API error on %s", request.path)
-    return error(
-        500, "internal_error", "the server could not answer; the error is logged"
-    )
 
 
 def _sensor_json(row: dict) -> dict:
@@ -215,6 +156,6 @@ def openapi() -> Response:
     return jsonify(OPENAPI)
 
 
-# Routes in modules of their own register on this blueprint.
+# Routes in modules of their own register on the same blueprint (api.base).
 from api import alerts as _alerts  # noqa: E402, F401
 from api import aqi as _aqi  # noqa: E402, F401

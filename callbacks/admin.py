@@ -11,12 +11,13 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+import catalogue
 from components.tables import table
 from i18n import T, fmt_datetime, t
 from layouts._filters import clean_key, clean_text
 from layouts._shell import current_lang
 from layouts.admin import RANGES, Ids
-from security.web import record, require
+from security.session import record, require
 from store import accounts, audit, frames
 from store.runtime import get_engine
 from store.writes import now_ms
@@ -30,7 +31,7 @@ def _roles_text(roles: list[str], lang: str) -> str:
 
 
 def _domains_text(domains: list[str], lang: str) -> str:
-    return ", ".join(t(f"nav.{d}", lang) for d in domains if d in accounts.DOMAINS)
+    return ", ".join(t(f"nav.{d}", lang) for d in domains if d in catalogue.DOMAINS)
 
 
 def _strings(values: object) -> list[str]:

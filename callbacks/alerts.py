@@ -19,7 +19,7 @@ from layouts._filters import area_names, clean_key, clean_text, url_search
 from layouts._shell import current_lang
 from layouts.alerts import FILTERS, REFRESH_MS, Ids, clean_filters
 from security import policy
-from security.web import current, record, require
+from security.session import current, record, require
 from store import alerting, frames
 from store.memo import TTLMemo, freeze
 from store.metrics import METRICS

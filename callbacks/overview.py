@@ -26,7 +26,7 @@ from i18n import T, fmt_datetime, fmt_number, t, unit_label
 from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
 from security import policy
-from security.web import current
+from security.session import current
 from store import alerting, frames, kpis, queries
 from store.memo import TTLMemo, memo
 from store.metrics import METRICS
@@ -271,10 +271,8 @@ def _map_inputs(  # noqa: ANN001
     profile = province.cached(str(cfg.profile))
     sensors = queries.sensors(engine)
     if readable is not None:
-        own = [
-            _readable(alerting.DOMAIN_OF_KIND.get(k, ""), readable)
-            for k in sensors["kind"]
-        ]
+        domain_of = profile.kind_domains
+        own = [_readable(domain_of.get(k, ""), readable) for k in sensors["kind"]]
         sensors = sensors[own].reset_index(drop=True)
     sensors["name"] = sensors["name"] if lang == "vi" else sensors["name_en"]
     sensors["kind_label"] = [

@@ -26,7 +26,7 @@ from layouts._filters import area_names, clean_filters, clean_id, url_search
 from layouts._shell import current_lang
 from layouts.sensors import TICK_MS, Ids
 from security import policy
-from security.web import current
+from security.session import current
 from store import live, queries
 from store.memo import memo
 from store.runtime import get_engine

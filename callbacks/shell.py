@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from i18n import LANG_COOKIE, fmt_datetime, fmt_number, metric_label
 from layouts._shell import ALERT_POLL_MS, Ids, current_lang
 from security import policy
-from security.web import current
+from security.session import current
 from store import alerting
 from store.memo import memo
 from store.runtime import get_engine

@@ -11,7 +11,7 @@ from flask import has_request_context, request
 
 from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
 from security import policy
-from security.web import LOGOUT_PATH, PASSWORD_PATH, current
+from security.session import LOGOUT_PATH, PASSWORD_PATH, current
 
 GROUPS = ("overview", "domains", "watch", "operate", "system")
 # Pages pinned to the top bar on wide screens (the menu has them all).

@@ -7,18 +7,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
+from catalogue import DOMAINS
 from i18n import t
 from layouts._shell import current_lang
-from store.accounts import DOMAINS, ROLES
+from store.accounts import ROLES
 
-dash.register_page(
-    __name__,
-    path="/he-thong",
-    name="nav.admin",
-    order=95,
-    group="system",
-    icon="bi-person-gear",
-)
+dash.register_page(__name__, **catalogue.page("admin").register_kwargs())
 
 RANGES = ("24h", "7d", "30d", "all")
 

@@ -8,23 +8,16 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
 from i18n import t
 from layouts._filters import check_choices, district_options, filter_dropdown
 from layouts._shell import current_lang
-from security.web import current
+from security.session import current
 
-dash.register_page(
-    __name__,
-    path="/canh-bao",
-    name="nav.alerts",
-    order=22,
-    group="watch",
-    icon="bi-exclamation-triangle",
-)
+dash.register_page(__name__, **catalogue.page("alerts").register_kwargs())
 
 STATES = ("open", "acknowledged", "resolved")
 SEVERITIES = ("critical", "warning", "info")
-DOMAINS = ("economy", "citizens", "governance", "mobility", "environment", "living")
 FILTERS = ("state", "severity", "domain", "district")
 REFRESH_MS = 5000
 
@@ -71,7 +64,9 @@ def filter_options(lang: str) -> dict[str, list[dict]]:
         "severity": [
             {"label": t(f"alerts.sev.{s}", lang), "value": s} for s in SEVERITIES
         ],
-        "domain": [{"label": t(f"nav.{d}", lang), "value": d} for d in DOMAINS],
+        "domain": [
+            {"label": t(f"nav.{d}", lang), "value": d} for d in catalogue.DOMAINS
+        ],
         "district": district_options(lang),
     }
 

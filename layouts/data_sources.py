@@ -6,17 +6,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
 from i18n import t
 from layouts._shell import current_lang
 
-dash.register_page(
-    __name__,
-    path="/nguon-du-lieu",
-    name="nav.sources",
-    order=90,
-    group="system",
-    icon="bi-hdd-network",
-)
+dash.register_page(__name__, **catalogue.page("sources").register_kwargs())
 
 
 class Ids:

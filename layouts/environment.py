@@ -9,18 +9,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
 from i18n import t
 from layouts._filters import clean_filters, filter_options
 from layouts._shell import current_lang
 
-dash.register_page(
-    __name__,
-    path="/moi-truong",
-    name="nav.environment",
-    order=14,
-    group="domains",
-    icon="bi-tree",
-)
+dash.register_page(__name__, **catalogue.page("environment").register_kwargs())
 
 RANGES = ("24h", "7d", "30d")
 DEFAULT_RANGE = "24h"

@@ -8,28 +8,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
 from components.kpi_tile import TileIds, kpi_tile
 from i18n import t
 from layouts._shell import current_lang
 
-dash.register_page(
-    __name__,
-    path="/",
-    name="nav.overview",
-    order=0,
-    group="overview",
-    icon="bi-speedometer2",
-)
+dash.register_page(__name__, **catalogue.page("overview").register_kwargs())
 
-# domain, page, icon: the six smart domains in Bắc Ninh's order.
-DOMAINS = (
-    ("economy", "/kinh-te", "bi-graph-up-arrow"),
-    ("citizens", "/cu-dan", "bi-people"),
-    ("governance", "/quan-tri", "bi-bank"),
-    ("mobility", "/dich-chuyen", "bi-signpost-split"),
-    ("environment", "/moi-truong", "bi-tree"),
-    ("living", "/cuoc-song", "bi-house-heart"),
-)
 TICK_MS = 5_000
 
 
@@ -47,11 +32,11 @@ def layout(**_kwargs: object) -> html.Div:
     tiles = [
         dbc.Col(
             kpi_tile(
-                d,
-                href,
-                t(f"nav.{d}", lang),
-                icon,
-                t(f"kpi.{d}", lang),
+                p.domain,
+                p.path,
+                t(p.title_key, lang),
+                p.icon,
+                t(f"kpi.{p.domain}", lang),
                 "–",
                 "",
                 "nodata",
@@ -62,7 +47,7 @@ def layout(**_kwargs: object) -> html.Div:
             md=4,
             xxl=2,
         )
-        for d, href, icon in DOMAINS
+        for p in catalogue.domain_pages()
     ]
     return html.Div(
         [

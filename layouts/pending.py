@@ -1,6 +1,6 @@
-"""Pages whose data sources are not connected yet: final titles and URLs, an honest
-panel
-and no figures. Each moves to a module of its own when its issue connects it."""
+"""Pages whose data sources are not connected yet (``connected=False`` in the
+catalogue): final titles and URLs, an honest panel and no figures. Each moves to a
+module of its own when its issue connects it."""
 
 from __future__ import annotations
 
@@ -10,25 +10,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+import catalogue
 from i18n import t
 from layouts._shell import current_lang
-
-# key, path, order, group, icon
-PENDING = (
-    ("economy", "/kinh-te", 10, "domains", "bi-graph-up-arrow"),
-    ("citizens", "/cu-dan", 11, "domains", "bi-people"),
-    ("governance", "/quan-tri", 12, "domains", "bi-bank"),
-    ("mobility", "/dich-chuyen", 13, "domains", "bi-signpost-split"),
-    ("living", "/cuoc-song", 15, "domains", "bi-house-heart"),
-    ("cameras", "/camera", 20, "watch", "bi-camera-video"),
-    ("documents", "/van-ban", 30, "operate", "bi-file-earmark-text"),
-    ("feedback", "/y-kien", 32, "operate", "bi-chat-left-text"),
-    ("services", "/hanh-chinh-cong", 33, "operate", "bi-person-vcard"),
-    ("cyber", "/an-ninh-mang", 34, "operate", "bi-shield-lock"),
-    ("directives", "/chi-dao", 35, "operate", "bi-send"),
-    ("meetings", "/lich-hop", 36, "operate", "bi-calendar-week"),
-    ("reports", "/bao-cao", 37, "operate", "bi-file-earmark-bar-graph"),
-)
 
 
 def pending_layout(key: str, **_kwargs: object) -> html.Div:
@@ -51,14 +35,10 @@ def pending_layout(key: str, **_kwargs: object) -> html.Div:
     )
 
 
-for _key, _path, _order, _group, _icon in PENDING:
+for _page in catalogue.pending_pages():
     dash.register_page(
-        f"pending.{_key}",
-        path=_path,
-        name=f"nav.{_key}",
-        title=_key,
-        order=_order,
-        group=_group,
-        icon=_icon,
-        layout=partial(pending_layout, _key),
+        f"pending.{_page.key}",
+        title=_page.key,
+        layout=partial(pending_layout, _page.key),
+        **_page.register_kwargs(),
     )

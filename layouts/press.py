@@ -6,17 +6,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
 from i18n import t
 from layouts._shell import current_lang
 
-dash.register_page(
-    __name__,
-    path="/bao-chi",
-    name="nav.press",
-    order=31,
-    group="operate",
-    icon="bi-newspaper",
-)
+dash.register_page(__name__, **catalogue.page("press").register_kwargs())
 
 
 class Ids:

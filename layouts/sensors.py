@@ -13,19 +13,13 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import catalogue
 from components.sensor_grid import column_defs, grid_options
 from i18n import t
 from layouts._filters import clean_filters, filter_dropdown, filter_options
 from layouts._shell import current_lang
 
-dash.register_page(
-    __name__,
-    path="/cam-bien",
-    name="nav.sensors",
-    order=21,
-    group="watch",
-    icon="bi-broadcast",
-)
+dash.register_page(__name__, **catalogue.page("sensors").register_kwargs())
 
 TICK_MS = 1000
 

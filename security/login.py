@@ -13,7 +13,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, g, redirect, render_template_string, request
 
 from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
-from security import web
+from security import session
 from store import accounts
 from store.runtime import get_engine
 
@@ -118,7 +118,7 @@ def _render(
         message=message,
         level=level,
         form=form,
-        action=web.PASSWORD_PATH if change else web.LOGIN_PATH,
+        action=session.PASSWORD_PATH if change else session.LOGIN_PATH,
         change=change,
         t_current=t("password.current", lang),
         t_new=t("password.new", lang),
@@ -140,14 +140,14 @@ def _render(
         csrf,
         httponly=True,
         samesite="Strict",
-        secure=web.cookie_secure(),
-        path=web.LOGIN_PATH,
+        secure=session.cookie_secure(),
+        path=session.LOGIN_PATH,
     )
     resp.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
     return resp
 
 
-@bp.get(web.LOGIN_PATH)
+@bp.get(session.LOGIN_PATH)
 def login_form() -> Response:
     lang = _lang()
     notice = request.args.get("bye")
@@ -159,10 +159,10 @@ def login_form() -> Response:
     )
 
 
-@bp.post(web.LOGIN_PATH)
+@bp.post(session.LOGIN_PATH)
 def login_submit() -> Response:
     lang = _lang()
-    s = web.settings()
+    s = session.settings()
     engine = get_engine()
     username = (request.form.get("username") or "").strip().lower()[:64]
     password = request.form.get("password") or ""
@@ -172,7 +172,7 @@ def login_submit() -> Response:
         return _render(
             lang, status=400, message=t("login.csrf", lang), next_path=next_path
         )
-    ip = web.client_ip()
+    ip = session.client_ip()
     attempt = accounts.start_attempt(
         engine,
         username,
@@ -187,7 +187,7 @@ def login_submit() -> Response:
     who = accounts.verify_password(engine, username, password)
     accounts.finish_attempt(engine, attempt.id, who is not None)
     if who is None:
-        web.record("login", username, {"reason": "bad_credentials"}, "refused")
+        session.record("login", username, {"reason": "bad_credentials"}, "refused")
         # 200, not 401: the form is shown again with the message (a 401 needs an
         # HTTP authentication scheme, and browsers log it as a failed resource).
         return _render(
@@ -205,10 +205,10 @@ def login_submit() -> Response:
         user_agent=request.headers.get("User-Agent", ""),
     )
     g.principal = who
-    web.record("login", who.name)
+    session.record("login", who.name)
     resp = redirect(next_path, code=303)
     _set_session_cookie(resp, token)
-    resp.delete_cookie(CSRF_COOKIE, path=web.LOGIN_PATH)
+    resp.delete_cookie(CSRF_COOKIE, path=session.LOGIN_PATH)
     return resp
 
 
@@ -232,7 +232,7 @@ def _throttled(
         "failures": attempt.failures,
         "wait_s": wait_s,
     }
-    web.record("login", username, detail, outcome="refused")
+    session.record("login", username, detail, outcome="refused")
     message = (
         t("login.too_many_s", lang, seconds=wait_s)
         if wait_s < 60
@@ -245,25 +245,25 @@ def _throttled(
     return resp
 
 
-@bp.post(web.LOGOUT_PATH)
+@bp.post(session.LOGOUT_PATH)
 def logout() -> Response:
     sent = request.form.get("csrf", "")
     kept = g.get("csrf") or ""
     if not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
         return Response("400", status=400, mimetype="text/plain")
-    accounts.end_session(get_engine(), request.cookies.get(web.COOKIE, ""))
-    web.record("logout", g.principal.name if g.get("principal") else "")
-    resp = redirect(f"{web.LOGIN_PATH}?bye=1", code=303)
-    resp.delete_cookie(web.COOKIE)
+    accounts.end_session(get_engine(), request.cookies.get(session.COOKIE, ""))
+    session.record("logout", g.principal.name if g.get("principal") else "")
+    resp = redirect(f"{session.LOGIN_PATH}?bye=1", code=303)
+    resp.delete_cookie(session.COOKIE)
     return resp
 
 
-@bp.get(web.PASSWORD_PATH)
+@bp.get(session.PASSWORD_PATH)
 def password_form() -> Response:
     return _render(_lang(), change=True, title_key="password.title")
 
 
-@bp.post(web.PASSWORD_PATH)
+@bp.post(session.PASSWORD_PATH)
 def password_change() -> Response:
     """A signed-in user changes their own password: the current one, the new one
     twice, the session's CSRF token. Their other sessions end; this one goes on."""
@@ -280,7 +280,7 @@ def password_change() -> Response:
         accounts.verify_password(engine, who.name, request.form.get("current") or "")
         is None
     ):
-        web.record("user.password", who.name, {"reason": "bad_current"}, "refused")
+        session.record("user.password", who.name, {"reason": "bad_current"}, "refused")
         return _render(lang, message=t("password.wrong", lang), change=True)
     if new != (request.form.get("again") or ""):
         return _render(lang, message=t("password.mismatch", lang), change=True)
@@ -288,13 +288,13 @@ def password_change() -> Response:
         accounts.update_user(engine, who.id, password=new)
     except accounts.AccountError as exc:
         return _render(lang, message=t(exc.key, lang), change=True)
-    web.record("user.password", who.name)
+    session.record("user.password", who.name)
     # update_user ended every session of the user; this browser signs in afresh.
     token, _csrf = accounts.start_session(
         engine,
         who.id,
-        web.settings().lifetime_s,
-        ip=web.client_ip(),
+        session.settings().lifetime_s,
+        ip=session.client_ip(),
         user_agent=request.headers.get("User-Agent", ""),
     )
     resp = _render(
@@ -311,12 +311,12 @@ def password_change() -> Response:
 def _set_session_cookie(resp: Response, token: str) -> None:
     """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS (or as set)."""
     resp.set_cookie(
-        web.COOKIE,
+        session.COOKIE,
         token,
         httponly=True,
         samesite="Lax",
-        secure=web.cookie_secure(),
-        max_age=web.settings().lifetime_s,
+        secure=session.cookie_secure(),
+        max_age=session.settings().lifetime_s,
     )
 
 

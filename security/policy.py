@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.accounts import DOMAINS, ROLES, Principal
-from store.alerting import DOMAIN_OF_KIND
+import catalogue
+import province
+from catalogue import DOMAINS
+from store.accounts import ROLES, Principal
 
 __all__ = ["DOMAINS", "ROLES", "can", "can_view", "page_rule", "ACTIONS"]
 
@@ -32,6 +34,11 @@ ACTIONS: dict[str, frozenset[str]] = {
 }
 
 _WATCH = frozenset({"leader", "duty_officer", "admin"})
+_READERS = {
+    "everyone": frozenset(ROLES),
+    "watch": _WATCH,
+    "admin": frozenset({"admin"}),
+}
 
 
 @dataclass(frozen=True)
@@ -43,38 +50,10 @@ class PageRule:
     staff_domains: frozenset[str] = frozenset()
 
 
-def _domain(*domains: str) -> PageRule:
-    return PageRule(_WATCH, frozenset(domains))
-
-
-_EVERYONE = PageRule(frozenset(ROLES))
-_ALL_DOMAINS = frozenset(DOMAINS)
-
-# Every page's path. A page missing here is refused to everyone (tests/unit guards
-# that each registered page has its rule).
+# Every page's rule, from the catalogue. A path missing here is refused to everyone.
 PAGES: dict[str, PageRule] = {
-    "/": _EVERYONE,
-    "/kinh-te": _domain("economy"),
-    "/cu-dan": _domain("citizens"),
-    "/quan-tri": _domain("governance"),
-    "/dich-chuyen": _domain("mobility"),
-    "/moi-truong": _domain("environment"),
-    "/cuoc-song": _domain("living"),
-    # Staff see the sensors of their domains' kinds only (readable_kinds).
-    "/cam-bien": _domain("environment", "mobility", "living"),
-    "/camera": _domain("mobility"),
-    # Staff see the alerts of their own domains only (filtered in the queries).
-    "/canh-bao": PageRule(_WATCH, _ALL_DOMAINS),
-    "/bao-chi": _EVERYONE,
-    "/van-ban": _EVERYONE,
-    "/y-kien": _domain("citizens"),
-    "/hanh-chinh-cong": _domain("governance"),
-    "/an-ninh-mang": PageRule(_WATCH),
-    "/chi-dao": _EVERYONE,
-    "/lich-hop": _EVERYONE,
-    "/bao-cao": _EVERYONE,
-    "/nguon-du-lieu": PageRule(_WATCH),
-    "/he-thong": PageRule(frozenset({"admin"})),
+    p.path: PageRule(_READERS[p.readers], frozenset(p.staff_domains))
+    for p in catalogue.PAGES
 }
 
 # REST API paths and the page whose rule they follow.
@@ -124,11 +103,12 @@ def visible_domains(who: Principal | None) -> frozenset[str] | None:
 
 def readable_kinds(who: Principal | None) -> frozenset[str] | None:
     """Sensor kinds whose readings ``who`` reads: None for all, else the kinds of
-    their domains (store.alerting.DOMAIN_OF_KIND)."""
+    their domains (each kind's domain is in the province profile)."""
     domains = visible_domains(who)
     if domains is None:
         return None
-    return frozenset(k for k, d in DOMAIN_OF_KIND.items() if d in domains)
+    kinds = province.current().kind_domains
+    return frozenset(k for k, d in kinds.items() if d in domains)
 
 
 def reads_kind(who: Principal | None, kind: str | None) -> bool:

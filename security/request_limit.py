@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from werkzeug.http import parse_cookie
 
 from i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, t
-from security.web import COOKIE
+from security.session import COOKIE
 
 UNCOUNTED = ("/assets/", "/vendor/", "/_dash-component-suites/", "/_favicon.ico")
 RETRY_AFTER_S = 1

@@ -17,26 +17,29 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import quote, urlsplit
 
 import dash
 from dash.dependencies import ALL, Output
 from flask import Flask, Response, g, jsonify, redirect, request
-from werkzeug.exceptions import Forbidden
 
-from security import policy
-from store import accounts, audit
+from security import login, policy, session
+from security.session import (
+    COOKIE,
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    PASSWORD_PATH,
+    Settings,
+    current,
+    settings,
+)
+from store import accounts
 from store.accounts import Principal
 from store.runtime import get_engine
 
 log = logging.getLogger(__name__)
 
-COOKIE = "ioc_session"
-LOGIN_PATH = "/dang-nhap"
-LOGOUT_PATH = "/dang-xuat"
-PASSWORD_PATH = "/doi-mat-khau"
 PUBLIC_PREFIXES = (
     "/assets/",
     "/vendor/",
@@ -52,98 +55,29 @@ ROUTER_IDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Settings:
-    idle_s: int = 30 * 60
-    lifetime_s: int = 12 * 3600
-    cookie_secure: str = "auto"  # 'auto': Secure when the request came over HTTPS
-    # Failed sign-ins per (user name, address) and per address in login_window_s
-    # before each further attempt waits 2, 4, 8, ... s, at most login_max_wait_s.
-    login_max_per_user: int = 5
-    login_max_per_ip: int = 20
-    login_window_s: int = 3600
-    login_max_wait_s: int = 15 * 60
-    # Roles whose live panels keep their session alive without a touch (wall
-    # screens); everyone else is signed out after idle_s without an action.
-    passive_roles: frozenset[str] = frozenset({"duty_officer"})
-
-
-_settings = Settings()
-
-
-def settings_from(cfg: object) -> Settings:
-    """The web settings of a config.Config."""
-    per_user = cfg.login_max_failures
-    return Settings(
-        idle_s=cfg.session_idle_min * 60,
-        lifetime_s=cfg.session_hours * 3600,
-        cookie_secure=cfg.cookie_secure,
-        login_max_per_user=per_user,
-        login_max_per_ip=4 * per_user,
-    )
-
-
-_id_owner: dict[str, str | None] | None = None
-
-
-def settings() -> Settings:
-    return _settings
-
-
-def current() -> Principal | None:
-    """Who is asking (None outside a request or before sign-in)."""
-    return g.get("principal") if _has_request() else None
-
-
-def require(action: str) -> Principal:
-    """The caller, if allowed to do ``action``; otherwise a 403 (recorded)."""
-    who = current()
-    if not policy.can(who, action):
-        record("access.denied", action, {"path": request.path}, outcome="refused")
-        raise Forbidden(action)
-    return who
-
-
-def record(
-    action: str, target: object = "", detail: dict | None = None, outcome: str = "ok"
-) -> None:
-    """Put a write (or a refused attempt) in the audit trail, with who and where."""
-    who = current()
-    audit.record(
-        get_engine(),
-        who.name if who else "-",
-        action,
-        str(target),
-        detail,
-        actor_kind=who.kind if who else "anonymous",
-        ip=client_ip(),
-        user_agent=request.headers.get("User-Agent", "") if _has_request() else "",
-        outcome=outcome,
-    )
-
-
-def client_ip() -> str:
-    # Behind a proxy, IOC_TRUSTED_PROXIES wraps the server in werkzeug's ProxyFix so
-    # that remote_addr is the client's address; X-Forwarded-For is never read here.
-    return (request.remote_addr or "") if _has_request() else ""
-
-
-def _has_request() -> bool:
-    from flask import has_request_context
-
-    return has_request_context()
+_id_owner: dict[str, frozenset[str | None]] | None = None
+# The shell's Ids class and its refusal panel, given by install (security imports
+# no page).
+_shell_ids: type | None = None
+_forbidden: Callable[[], object] | None = None
 
 
 # --- install -------------------------------------------------------------------------
 
 
-def install(app: dash.Dash, cfg_settings: Settings | None = None) -> None:
-    global _settings
+def install(
+    app: dash.Dash,
+    cfg_settings: Settings | None = None,
+    shell_ids: type | None = None,
+    forbidden: Callable[[], object] | None = None,
+) -> None:
+    """Guard ``app``: ``shell_ids`` are the ids every signed-in user's shell writes,
+    ``forbidden`` makes the panel the router shows instead of a refused page."""
+    global _shell_ids, _forbidden, _id_owner
     if cfg_settings is not None:
-        _settings = cfg_settings
+        session.configure(cfg_settings)
+    _shell_ids, _forbidden, _id_owner = shell_ids, forbidden, None
     server: Flask = app.server
-    from security import login  # the sign-in form (a plain Flask page)
-
     server.register_blueprint(login.bp)
     server.before_request(_check_request)
     server.after_request(_security_headers)
@@ -165,9 +99,7 @@ def _guarded(layout: Callable | object, path: str) -> Callable:
     @wraps(layout if callable(layout) else _guarded)
     def guarded(*args: object, **kwargs: object) -> object:
         if not policy.can_view(current(), path):
-            from layouts._shell import forbidden_panel
-
-            return forbidden_panel()
+            return _forbidden() if _forbidden else "403"
         return layout(*args, **kwargs) if callable(layout) else layout
 
     guarded._ioc_guarded = True  # type: ignore[attr-defined]
@@ -234,9 +166,9 @@ def _check_request() -> Response | None:
     info = accounts.resume_session(
         engine,
         request.cookies.get(COOKIE, ""),
-        _settings.idle_s,
+        settings().idle_s,
         active=_is_active(),
-        passive_keeps_alive=_settings.passive_roles,
+        passive_keeps_alive=settings().passive_roles,
     )
     if info is None:
         if path.startswith("/_dash") or request.method not in SAFE_METHODS:
@@ -255,8 +187,6 @@ def _check_request() -> Response | None:
 def _check_page(who: Principal, path: str) -> Response | None:
     """Only a page's exact path (case and all) gets the app's shell: anything else
     is a 404, since Dash would serve the shell for any path at all."""
-    from security import login
-
     # As sent: request.path folds "//he-thong" (from "/%2Fhe-thong") into a page.
     path = request.environ.get("PATH_INFO") or path
     if policy.page_rule(path) is None:
@@ -282,9 +212,9 @@ def _check_api(engine: object, path: str) -> Response | None:
         info = accounts.resume_session(
             engine,
             request.cookies.get(COOKIE, ""),
-            _settings.idle_s,
+            settings().idle_s,
             active=False,
-            passive_keeps_alive=_settings.passive_roles,
+            passive_keeps_alive=settings().passive_roles,
         )
         who = info.principal if info else None
     if who is None:
@@ -329,21 +259,51 @@ def _output_ids(outputs: object) -> Iterator[str]:
             yield str(oid)
 
 
-def id_owners() -> dict[str, str | None]:
-    """Component id -> the page path that owns it (None: the shell, for anyone
-    signed in). Built from each page module's ``Ids`` class."""
+def id_owners() -> dict[str, frozenset[str | None]]:
+    """Component id -> the pages whose ``Ids`` classes hold it (None: the shell, for
+    anyone signed in). A component may sit on several pages (a KPI tile, a camera
+    cell): a request writing it is then judged by the page it came from."""
     global _id_owner
     if _id_owner is None:
-        owners: dict[str, str | None] = {i: None for i in ROUTER_IDS}
-        from layouts._shell import Ids as ShellIds
-
-        owners.update({v: None for v in _ids_of(ShellIds)})
+        owners: dict[str, set[str | None]] = {i: {None} for i in ROUTER_IDS}
+        for value in _ids_of(_shell_ids):
+            owners.setdefault(value, set()).add(None)
         for page in dash.page_registry.values():
             ids = getattr(sys.modules.get(page["module"]), "Ids", None)
             for value in _ids_of(ids):
-                owners[value] = page["path"]
-        _id_owner = owners
+                owners.setdefault(value, set()).add(page["path"])
+        _id_owner = {k: frozenset(v) for k, v in owners.items()}
     return _id_owner
+
+
+def judging_page(
+    owners: frozenset[str | None], from_page: str | None
+) -> str | None | bool:
+    """The page whose rule judges a write to a component with these ``owners``,
+    asked for from ``from_page`` (the path of the request's Referer): None for a
+    shell component, False when nothing may judge it (no owner, or several owners
+    and the request names none of them: refused, never judged by a guess)."""
+    if not owners:
+        return False
+    if None in owners:
+        return None
+    if from_page in owners:
+        return from_page
+    if len(owners) == 1:
+        return next(iter(owners))
+    return False
+
+
+def _request_page() -> str | None:
+    """The app's page the request came from, by its Referer (sent to the same origin
+    only: Referrer-Policy same-origin); None without one."""
+    referer = request.headers.get("Referer", "")
+    if not referer:
+        return None
+    parts = urlsplit(referer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path or "/"
 
 
 def _ids_of(ids: type | None) -> list[str]:
@@ -362,11 +322,12 @@ def _check_callback() -> Response | None:
         return _json_error(400, "bad_request")
     owners = id_owners()
     who = g.principal
+    from_page = _request_page()
     for oid in _output_ids(body.get("outputs")):
-        if oid not in owners:
-            log.warning("callback output %r has no owner: refused", oid)
+        page = judging_page(owners.get(oid, frozenset()), from_page)
+        if page is False:
+            log.warning("callback output %r has no owner here: refused", oid)
             return _json_error(403, "forbidden")
-        page = owners[oid]
         if page is not None and not policy.can_view(who, page):
             return _json_error(403, "forbidden")
     spec = _callback_spec(body.get("output"))
@@ -531,8 +492,3 @@ def _internal_error(exc: Exception) -> Response:
     if request.path.startswith(("/api/", "/_dash")):
         return _json_error(500, "internal")
     return Response("500", status=500, mimetype="text/plain")
-
-
-def cookie_secure() -> bool:
-    mode = _settings.cookie_secure
-    return request.is_secure if mode == "auto" else mode == "1"

@@ -17,10 +17,10 @@ from pwdlib import PasswordHash
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from catalogue import DOMAINS
 from store.schema import ApiKey, LoginAttempt, User, WebSession
 
 ROLES = ("leader", "duty_officer", "staff", "admin")
-DOMAINS = ("economy", "citizens", "governance", "mobility", "environment", "living")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 MIN_API_KEY = 24  # a key given (IOC_API_KEY) rather than generated

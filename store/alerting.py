@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select, tuple_, update
 from sqlalchemy.engine import Connection
 
+import province
 from store.queries import freshness
 from store.schema import Alert, AlertRule, LatestValue, Rollup1m, Sensor
 from store.upsert import insert_for
@@ -29,17 +30,6 @@ SEVERITIES = ("info", "warning", "critical")
 RULE_KINDS = ("threshold", "rate", "stale")
 OPS = (">=", "<=")
 STATES = ("open", "acknowledged", "resolved")
-DOMAINS = ("economy", "citizens", "governance", "mobility", "environment", "living")
-# The smart domain a sensor kind reports to, when a rule does not name one.
-DOMAIN_OF_KIND = {
-    "air": "environment",
-    "water": "environment",
-    "weather": "environment",
-    "noise": "living",
-    "streetlight": "living",
-    "traffic": "mobility",
-    "parking": "mobility",
-}
 MAX_NAME = 100
 MAX_NOTE = 1000
 
@@ -346,7 +336,7 @@ def _raise(
             rule_id=rule.id,
             sensor_id=key[1],
             metric=key[2],
-            domain=rule.domain or DOMAIN_OF_KIND.get(s.get("kind", ""), ""),
+            domain=rule.domain or province.kind_domain(s.get("kind")),
             area=s.get("area", ""),
             severity=v.severity,
             raised_ms=at,

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, select
 
+from catalogue import DOMAINS
 from store.queries import VN_OFFSET_MS, freshness, latest_with_sensors
 from store.rollups import HOUR_MS
 from store.schema import CitizenReport, LatestValue, Rollup1h, Sensor
 from store.writes import now_ms
 
-DOMAINS = ("economy", "citizens", "governance", "mobility", "environment", "living")
 DAY_MS = 86_400_000
 
 

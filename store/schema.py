@@ -208,7 +208,7 @@ class AlertRule(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
-    # NULL: the domain of the sensor's kind (store.alerting.DOMAIN_OF_KIND).
+    # NULL: the domain of the sensor's kind (the kind's domain in the province profile).
     domain: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sensor_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sensor_id: Mapped[str | None] = mapped_column(String(128), nullable=True)

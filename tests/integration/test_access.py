@@ -63,7 +63,7 @@ def _owner_page(key: str) -> str | None:
     pages = set()
     for o in _outputs(key):
         cid = o["id"]["type"] if isinstance(o["id"], dict) else o["id"]
-        pages.add(owners[cid])
+        pages |= owners[cid]
     pages.discard(None)
     return pages.pop() if pages else None
 

@@ -148,11 +148,70 @@ def test_every_id_a_callback_names_exists_in_a_layout(sqlite_engine):
     assert patterns - (found | declared) == set()
 
 
-def test_the_overview_shows_every_domain_the_store_knows():
-    from layouts.overview import DOMAINS
-    from store.kpis import DOMAINS as STORE_DOMAINS
+def test_the_registered_pages_are_the_catalogue(sqlite_engine):
+    """The menu (Dash's page registry) and the page rules both come from the
+    catalogue: a page registered by hand, or a catalogue entry nobody registers,
+    fails here."""
+    import dash
 
-    assert tuple(d for d, _href, _icon in DOMAINS) == STORE_DOMAINS
+    import catalogue
+    from security import policy
+    from store import runtime
+
+    runtime.set_engine(sqlite_engine)
+    importlib.import_module("app")
+    runtime.set_engine(None)
+    registered = {
+        p["path"]: (p["name"], p["order"], p.get("group"), p.get("icon"))
+        for p in dash.page_registry.values()
+    }
+    assert registered == {
+        p.path: (p.title_key, p.order, p.group, p.icon) for p in catalogue.PAGES
+    }
+    assert set(policy.PAGES) == set(registered)
+    pending = {
+        p["path"]
+        for p in dash.page_registry.values()
+        if p["module"].startswith("pending.")
+    }
+    assert pending == {p.path for p in catalogue.pending_pages()}
+
+
+def test_the_domains_are_written_once():
+    """The six domains are the catalogue's: a second copy of the list elsewhere in
+    the app would drift from it."""
+    needle = '"economy", "citizens"'
+    copies = [
+        str(p.relative_to(ROOT))
+        for p in ROOT.rglob("*.py")
+        if not ({".venv", "tests", "bench"} & set(p.relative_to(ROOT).parts))
+        and p.name != "catalogue.py"
+        and needle in p.read_text(encoding="utf-8").replace("\n    ", " ")
+    ]
+    assert copies == []
+
+
+@pytest.mark.parametrize(
+    "row, error",
+    [
+        ({"path": "/kinh-te"}, "path repeated"),
+        ({"group": "elsewhere"}, "unknown group"),
+        ({"readers": "nobody"}, "unknown readers"),
+        ({"staff_domains": ("weather",)}, "unknown domains"),
+        ({"path": "/cam-bien/"}, "path"),
+    ],
+)
+def test_the_catalogue_refuses_a_contradiction(monkeypatch, row, error):
+    from dataclasses import replace
+
+    import catalogue
+
+    pages = list(catalogue.PAGES)
+    i = next(i for i, p in enumerate(pages) if p.key == "sensors")
+    pages[i] = replace(pages[i], **row)
+    monkeypatch.setattr(catalogue, "PAGES", tuple(pages))
+    with pytest.raises(ValueError, match=error):
+        catalogue.check()
 
 
 def test_every_callback_output_has_an_owner_and_every_page_a_rule(sqlite_engine):

@@ -136,6 +136,8 @@ def _broken(doc: dict, path: str, value: object) -> None:
         (lambda d: _broken(d, "areas.0.parent", "tu-son"), "its own ancestor"),
         (lambda d: _broken(d, "filter_level", "district"), "filter_level"),
         (lambda d: _broken(d, "sensor_kinds.air.format", "xml"), "format"),
+        (lambda d: _broken(d, "sensor_kinds.air.domain", "weather"), "domain must be"),
+        (lambda d: d["sensor_kinds"]["noise"].pop("domain"), "domain must be"),
         (
             lambda d: d["sensor_kinds"]["air"]["metrics"].append("smell"),
             "unknown metric",
