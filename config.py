@@ -1,8 +1,7 @@
 """Every setting of the IOC, read once from ``IOC_`` environment variables.
 
 Defaults run on a laptop with nothing else installed: SQLite under ``data/``, an
-embedded
-MQTT broker, simulators on.
+embedded MQTT broker, simulators on.
 """
 
 from __future__ import annotations

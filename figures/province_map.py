@@ -2,8 +2,7 @@
 network has none), or on tiles when IOC_MAP_TILES names a server.
 
 Layers are traces a user toggles in the legend: sensors (by state), citizens' reports;
-the
-cameras and alerts issues add theirs the same way."""
+the cameras and alerts issues add theirs the same way."""
 
 from __future__ import annotations
 

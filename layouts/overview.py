@@ -1,6 +1,5 @@
 """Tổng quan: the province on one screen for its leaders: a tile per smart domain with
-its
-headline KPI, target, 7-day trend and status; readings over threshold; the map."""
+its headline KPI, target, 7-day trend and status; readings over threshold; the map."""
 
 from __future__ import annotations
 

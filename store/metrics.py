@@ -1,6 +1,5 @@
 """The catalogue of metric types the store accepts: canonical unit, SenML unit aliases
-and
-the physically plausible range. A value outside the range is a faulty device, not a
+and the physically plausible range. A value outside the range is a faulty device, not a
 reading.
 """
 

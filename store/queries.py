@@ -215,12 +215,10 @@ def series(
     source: str | None = None,
 ) -> pd.DataFrame:
     """Bucketed series over [start_ms, end_ms). Columns: ts (bucket start, epoch ms),
-    mean,
-    min, max, count. Buckets of a day or more start at local midnight (UTC+7).
+    mean, min, max, count. Buckets of a day or more start at local midnight (UTC+7).
 
     Raises ValueError on an empty range, a step below 1 s or more than MAX_POINTS
-    buckets.
-    ``source`` forces a table (benchmarks compare raw against rollups)."""
+    buckets. ``source`` forces a table (benchmarks compare raw against rollups)."""
     step = auto_step_s(start_ms, end_ms) if step_s is None else int(step_s)
     _check_range(start_ms, end_ms, step)
     t, tcol, bucket, aggs = _bucketed(source or series_source(step), step)

@@ -1,9 +1,8 @@
 """Per-minute and per-hour rollups of readings.
 
 The ingest merges the rows it actually inserted (INSERT .. ON CONFLICT DO NOTHING
-RETURNING), so a redelivered message changes nothing and a late reading lands in its
-own bucket.
-``recompute`` rebuilds a time range from raw rows; tests hold the two equal.
+RETURNING), so a redelivered message changes nothing and a late reading lands in its own
+bucket. ``recompute`` rebuilds a time range from raw rows; tests hold the two equal.
 """
 
 from __future__ import annotations
@@ -36,9 +35,8 @@ Key = tuple[str, str, int]
 def deltas(
     rows: Iterable[tuple[str, str, int, float]], size_ms: int
 ) -> dict[Key, list]:
-    """Aggregate (sensor_id, metric, ts, value) rows into {(sensor, metric, bucket):
-    [n, sum,
-    min, max]} for buckets of ``size_ms``."""
+    """Aggregate (sensor_id, metric, ts, value) rows into {(sensor, metric, bucket): [n,
+    sum, min, max]} for buckets of ``size_ms``."""
     out: dict[Key, list] = {}
     for sensor_id, metric, ts, value in rows:
         key = (sensor_id, metric, ts - ts % size_ms)
@@ -57,8 +55,7 @@ def deltas(
 
 def merge(conn: Connection, size_ms: int, agg: dict[Key, list]) -> None:
     """Add aggregated deltas into the rollup table of ``size_ms`` (upsert, in key order
-    so
-    concurrent ingest processes take row locks in the same order)."""
+    so concurrent ingest processes take row locks in the same order)."""
     if not agg:
         return
     table = ROLLUPS[size_ms]

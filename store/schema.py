@@ -1,10 +1,8 @@
 """Tables of the store (SQLAlchemy 2.0 typed ORM).
 
 Times are epoch milliseconds UTC in BIGINT columns: bucketing (ts - ts % step) is the
-same
-integer arithmetic on SQLite and PostgreSQL, rows stay small, and the readings' primary
-key
-(sensor_id, metric, ts) is the index every time-series query walks.
+same integer arithmetic on SQLite and PostgreSQL, rows stay small, and the readings'
+primary key (sensor_id, metric, ts) is the index every time-series query walks.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Shared fixtures: stores on SQLite and PostgreSQL, brokers (embedded amqtt and
-Mosquitto),
-and a clean Dash page registry.
+Mosquitto), and a clean Dash page registry.
 
 PostgreSQL and Mosquitto tests skip when the service is unreachable on a developer's
-machine,
-but fail under CI (CI=true or IOC_TEST_REQUIRE_SERVICES=1): there both must run.
+machine, but fail under CI (CI=true or IOC_TEST_REQUIRE_SERVICES=1): there both must
+run.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 """A TCP proxy a test can cut and restore, to make a real server (PostgreSQL)
-unreachable
-without stopping it for everyone else."""
+unreachable without stopping it for everyone else."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Nothing lost when the store goes away: the ingest buffers, spills to disk, retries
-and
-stores every message exactly once when PostgreSQL is reachable again."""
+and stores every message exactly once when PostgreSQL is reachable again."""
 
 from __future__ import annotations
 
