@@ -1,13 +1,13 @@
 """Environment page: the pick lists follow the area, the figures follow the filters, a
 tick every 5 s patches the figures' data (no rebuild: only the points that changed,
-see ``_tick``) and refreshes the cards, and the URL keeps the area and the time
+figures.live_chart) and refreshes the cards, and the URL keeps the area and the time
 range."""
 
 from __future__ import annotations
 
 import logging
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import config
 import province
 from figures import environment as fig
+from figures.live_chart import LiveChart, Trace
 from i18n import fmt_datetime, fmt_number, metric_label, t, unit_label
 from layouts._filters import clean_id, url_search
 from layouts._shell import current_lang
@@ -37,16 +38,21 @@ WEATHER = ("temperature", "humidity", "rainfall", "wind_speed", "pressure")
 LEGEND_MAX = 3  # noise meters named in a legend; more are named on hover only
 NOISE_METRIC = "laeq"
 WATER_METRIC = "water_level"
-# After a longer pause (a tab asleep, the store down) a tick sends the series whole.
-MAX_GAP_MS = 10 * 60_000
-# A tick re-reads the last buckets each trace holds (an hour on the 24 h range), so
-# readings up to that late show at once; a whole send every few minutes catches
-# readings later still (an outage's backlog) and bounds any drift.
-TAIL_BUCKETS = 4
 NOISE_STEP_S = 3600
 # The AQI is an hourly index: its colours and card need no 5-second refresh (30 s).
 AQI_EVERY = 6
-REDRAW_EVERY_MS = 5 * 60_000
+# The three charts' series on a tick. A tick re-reads the last 4 buckets each trace
+# holds (an hour on the 24 h range), so readings up to that late show at once; a
+# whole send every 5 minutes catches readings later still (an outage's backlog), and
+# after a pause over 10 minutes (a tab asleep, the store down) the series go whole.
+LIVE = LiveChart(
+    charts={"p": len(POLLUTANTS), "w": 1, "z": 1},
+    key_columns=("sensor_id", "metric"),
+    offset_ms=queries.VN_OFFSET_MS,
+    tail=4,
+    redraw_every_ms=5 * 60_000,
+    max_gap_ms=10 * 60_000,
+)
 
 
 def _name(row: Any, lang: str) -> str:  # noqa: ANN401 - a frame's row tuple
@@ -140,27 +146,7 @@ def refresh(  # noqa: ANN201 - Dash outputs
         aqi_now = not live or tick % AQI_EVERY == 0
         weather_now = not live or tick % AQI_EVERY == AQI_EVERY // 2
         stations = _stations(engine, f["district"], lang, station) if aqi_now else None
-        drawn = end
-        frames: Frames = {}
-        if live and _fits(sent, key, step, start, end):
-            patches, held = _patches(), []
-            for i, (group, group_step) in enumerate(groups):
-                was = sent["held"][i] if len(sent["held"]) == len(groups) else None
-                was = was if isinstance(was, list) else []  # forged: sent whole
-                part, h = _tick(
-                    engine, group, {**sent, "held": was}, start, end, group_step
-                )
-                for tr in group:
-                    patches[tr.chart] = part[tr.chart]
-                held.append(h)
-            drawn = sent["drawn"]
-        else:
-            held = []
-            for group, group_step in groups:
-                part = _frames(engine, group, start, end, group_step)
-                frames.update(part)
-                held.append([_held(part.get((tr.sensor, tr.metric))) for tr in group])
-            patches = _replace(traces, frames) if live else None
+        up = LIVE.update(_reader(engine), groups, sent, key, start, end, live)
         weather = _weather(engine, f["district"], lang) if weather_now else no_update
         rings = None if aqi_now else _ring_patch(engine, f["district"])
         as_of = queries.data_as_of(engine)
@@ -174,18 +160,8 @@ def refresh(  # noqa: ANN201 - Dash outputs
         if as_of
         else t("common.no_data", lang)
     )
-    state = {
-        "key": key,
-        "step": step,
-        "start": start,
-        "end": end,
-        "drawn": drawn,  # when the series were last sent whole
-        "held": held,
-    }
-    if live:
-        _shift(patches["p"], len(POLLUTANTS), start, end)
-        _shift(patches["w"], 1, start, end)
-        _shift(patches["z"], 1, start, end)
+    if up.patches is not None:
+        patches = up.patches
         lx, ly = fig.noise_limit_xy(start, end)
         patches["z"]["data"][fig.LIMIT_TRACE]["x"] = lx
         patches["z"]["data"][fig.LIMIT_TRACE]["y"] = ly
@@ -197,8 +173,9 @@ def refresh(  # noqa: ANN201 - Dash outputs
             patches["z"],
             weather,
             as_of_text,
-            state,
+            up.state,
         )
+    frames = up.frames
     pollutants = {p: frames.get((station, p)) for p in POLLUTANTS} if station else {}
     noise = [
         (_name(m, lang), frames.get((m.id, NOISE_METRIC))) for m in meters.itertuples()
@@ -227,7 +204,7 @@ def refresh(  # noqa: ANN201 - Dash outputs
         ),
         weather,
         as_of_text,
-        state,
+        up.state,
     )
 
 
@@ -344,218 +321,35 @@ def _map_patch(stations: pd.DataFrame) -> Patch:
 # --- the series: whole on a load, what changed on a tick ------------------------------
 
 
-@dataclass(frozen=True)
-class _Trace:
-    chart: str  # "p" pollutants, "w" water, "z" noise
-    index: int  # the trace's place in its figure
-    sensor: str
-    metric: str
-
-
-def _traces(station: str | None, gauge: str | None, meters: list[str]) -> list[_Trace]:
-    """The series the figures draw, in the order the state keeps them."""
-    out = [_Trace("p", i, station, p) for i, p in enumerate(POLLUTANTS) if station]
+def _traces(station: str | None, gauge: str | None, meters: list[str]) -> list[Trace]:
+    """The series the figures draw, in the order the state keeps them: charts "p"
+    (pollutants), "w" (water), "z" (noise, after its limit line); keys (sensor,
+    metric)."""
+    out = [Trace("p", i, (station, p)) for i, p in enumerate(POLLUTANTS) if station]
     if gauge:
-        out.append(_Trace("w", 0, gauge, WATER_METRIC))
-    out += [_Trace("z", i, m, NOISE_METRIC) for i, m in enumerate(meters, start=1)]
+        out.append(Trace("w", 0, (gauge, WATER_METRIC)))
+    out += [Trace("z", i, (m, NOISE_METRIC)) for i, m in enumerate(meters, start=1)]
     return out
 
 
-def _signature(traces: list[_Trace]) -> int:
-    return zlib.crc32("|".join(f"{tr.sensor}/{tr.metric}" for tr in traces).encode())
+def _signature(traces: list[Trace]) -> int:
+    return zlib.crc32("|".join(f"{s}/{m}" for s, m in (t.key for t in traces)).encode())
 
 
-Frames = dict[tuple[str, str], pd.DataFrame]
+def _reader(engine: Engine) -> Callable[[Sequence[Trace], int, int, int], pd.DataFrame]:
+    """The live chart's reads: queries.series_many of the traces, one query each."""
 
-
-def _series(
-    engine: Engine, traces: list[_Trace], start: int, end: int, step: int
-) -> pd.DataFrame:
-    """queries.series_many of ``traces``: one query."""
-    return queries.series_many(
-        engine,
-        {tr.sensor for tr in traces},
-        {tr.metric for tr in traces},
-        start,
-        end,
-        step,
-    )
-
-
-def _frames(
-    engine: Engine, traces: list[_Trace], start: int, end: int, step: int
-) -> Frames:
-    """{(sensor, metric): frame with ts, mean, count} of ``traces`` in one query."""
-    if not traces:
-        return {}
-    df = _series(engine, traces, start, end, step)
-    return {(str(k[0]), str(k[1])): g for k, g in df.groupby(["sensor_id", "metric"])}
-
-
-def _buckets(
-    engine: Engine, traces: list[_Trace], start: int, end: int, step: int
-) -> dict[tuple[str, str], dict[int, tuple[float | None, int]]]:
-    """{(sensor, metric): {bucket start: (mean, readings)}} of ``traces`` over
-    [start, end), in one query: the few buckets a tick looks at."""
-    df = _series(engine, traces, start, end, step)
-    out: dict[tuple[str, str], dict[int, tuple[float | None, int]]] = {}
-    for sensor, metric, ts, mean, count in zip(
-        df["sensor_id"], df["metric"], df["ts"], df["mean"], df["count"], strict=True
-    ):
-        out.setdefault((sensor, metric), {})[int(ts)] = (_num(mean), int(count))
-    return out
-
-
-def _held(df: pd.DataFrame | None) -> list[list[int]] | None:
-    """What a trace's last TAIL_BUCKETS points are: [[bucket start, readings], ...],
-    None if the trace is empty."""
-    if df is None or df.empty:
-        return None
-    tail = df.iloc[-TAIL_BUCKETS:]
-    return [[int(ts), int(n)] for ts, n in zip(tail["ts"], tail["count"], strict=True)]
-
-
-def _fits(sent: dict | None, key: list, step: int, start: int, end: int) -> bool:
-    """Whether the figures hold what ``sent`` says for these filters, recently enough
-    to be patched point by point (else a tick sends the series whole)."""
-    return (
-        isinstance(sent, dict)
-        and sent.get("key") == key
-        and sent.get("step") == step
-        and all(isinstance(sent.get(k), int) for k in ("start", "end", "drawn"))
-        and sent["start"] <= start
-        and sent["end"] <= end <= sent["end"] + MAX_GAP_MS
-        and end - sent["drawn"] < REDRAW_EVERY_MS
-        and isinstance(sent.get("held"), list)
-    )
-
-
-def _patches() -> dict[str, Patch]:
-    return {"p": Patch(), "w": Patch(), "z": Patch()}
-
-
-def _replace(traces: list[_Trace], frames: Frames) -> dict[str, Patch]:
-    patches = _patches()
-    for tr in traces:
-        x, y = fig.series_xy(frames.get((tr.sensor, tr.metric)))
-        patches[tr.chart]["data"][tr.index]["x"] = x
-        patches[tr.chart]["data"][tr.index]["y"] = y
-    return patches
-
-
-def _num(v: object) -> float | None:
-    return None if pd.isna(v) else float(v)
-
-
-def _valid_tail(tail: object) -> bool:
-    return (
-        isinstance(tail, list)
-        and 0 < len(tail) <= TAIL_BUCKETS
-        and all(
-            isinstance(p, list)
-            and len(p) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in p)
-            for p in tail
+    def read(traces: Sequence[Trace], start: int, end: int, step: int) -> pd.DataFrame:
+        return queries.series_many(
+            engine,
+            {tr.key[0] for tr in traces},
+            {tr.key[1] for tr in traces},
+            start,
+            end,
+            step,
         )
-    )
 
-
-def _tick(
-    engine: Engine,
-    traces: list[_Trace],
-    sent: dict,
-    start: int,
-    end: int,
-    step: int,
-) -> tuple[dict[str, Patch], list]:
-    """Patches that turn the series the figures hold (``sent``: the previous window
-    and each trace's last TAIL_BUCKETS points) into the series of [start, end):
-    buckets that left the window dropped, the first (partial) bucket and the held
-    last ones re-valued when their readings changed, new buckets appended. Three
-    small queries in all: the head of the old and of the new window, and the tail
-    from the oldest held point. A trace that is nearly empty, or whose tail gained a
-    bucket between held points, is sent whole. Readings later than the held tail
-    show at the next whole send (REDRAW_EVERY_MS)."""
-    if not traces:
-        return _patches(), []
-    step_ms = step * 1000
-    head = start - (start + queries.VN_OFFSET_MS) % step_ms  # the new first bucket
-    prev_end = sent["end"]
-    held = sent["held"]
-    if len(held) != len(traces) or not all(h is None or _valid_tail(h) for h in held):
-        frames = _frames(engine, traces, start, end, step)
-        return _replace(traces, frames), [
-            _held(frames.get((tr.sensor, tr.metric))) for tr in traces
-        ]
-    tail_from = min(
-        [prev_end - (prev_end + queries.VN_OFFSET_MS) % step_ms]
-        + [h[0][0] for h in held if h]
-    )
-    old_head = _buckets(engine, traces, sent["start"], head + step_ms, step)
-    new_head = _buckets(engine, traces, start, head + step_ms, step)
-    tail = _buckets(engine, traces, tail_from, end, step)
-    patches = _patches()
-    out: list = []
-    whole: list[int] = []
-    for i, (tr, last) in enumerate(zip(traces, held, strict=True)):
-        pair = (tr.sensor, tr.metric)
-        recent = tail.get(pair, {})
-        if not last or last[0][0] <= head + step_ms:
-            whole.append(i)  # empty or nearly: the head and the tail would meet
-            out.append(None)
-            continue
-        known = {ts for ts, _n in last}
-        if any(last[0][0] < ts < last[-1][0] and ts not in known for ts in recent):
-            whole.append(i)  # a late reading opened a bucket between held points
-            out.append(None)
-            continue
-        trace = patches[tr.chart]["data"][tr.index]
-        before = old_head.get(pair, {})
-        drops = sum(1 for ts in before if ts < head)
-        first = None
-        if head in before:
-            now = new_head.get(pair, {}).get(head)
-            if now is None:
-                drops += 1
-            elif now[1] != before[head][1]:
-                first = now[0]
-        for _ in range(drops):
-            del trace["x"][0]
-            del trace["y"][0]
-        if first is not None:
-            trace["y"][0] = first
-        kept = []
-        for j, (ts, count) in enumerate(last):
-            now = recent.get(ts)
-            if now is not None and now[1] != count:
-                trace["y"][j - len(last)] = now[0]  # from the end: the head moved
-                count = now[1]
-            kept.append([ts, count])
-        new = sorted(ts for ts in recent if ts > last[-1][0])
-        if new:
-            trace["x"].extend(fig.local_x(new))
-            trace["y"].extend([recent[ts][0] for ts in new])
-            kept += [[ts, recent[ts][1]] for ts in new]
-        out.append(kept[-TAIL_BUCKETS:])
-    if whole:
-        frames = _frames(engine, [traces[i] for i in whole], start, end, step)
-        for i in whole:
-            tr = traces[i]
-            df = frames.get((tr.sensor, tr.metric))
-            out[i] = _held(df)
-            if df is None and not held[i]:
-                continue  # empty and still empty
-            x, y = fig.series_xy(df)
-            patches[tr.chart]["data"][tr.index]["x"] = x
-            patches[tr.chart]["data"][tr.index]["y"] = y
-    return patches, out
-
-
-def _shift(patch: Patch, axes: int, start: int, end: int) -> None:
-    """Move the window of ``axes`` x axes (xaxis, xaxis2, ...) to [start, end]."""
-    window = fig.x_range((start, end))
-    for i in range(axes):
-        patch["layout"][f"xaxis{i + 1 if i else ''}"]["range"] = window
+    return read
 
 
 def _levels(engine: Engine, gauge: str) -> dict[str, float]:

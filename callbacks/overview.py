@@ -20,23 +20,21 @@ from sqlalchemy.exc import SQLAlchemyError
 import config
 import province
 from callbacks.shell import alert_text
+from components.kpi_tile import period_text, tile_texts
 from figures.province_map import province_map
 from figures.sparkline import STATUS_COLOURS, sparkline, trend_xy
-from i18n import T, fmt_datetime, fmt_number, t, unit_label
+from i18n import T, fmt_datetime, fmt_number, t
 from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
 from security import policy
 from security.session import current
 from store import alerting, frames, kpis, queries
 from store.memo import TTLMemo, memo
-from store.metrics import METRICS
 from store.runtime import get_engine
 
 log = logging.getLogger(__name__)
 SPARK_EVERY = 300_000 // TICK_MS
 MAP_EVERY = 30_000 // TICK_MS
-UNITS = {"reports_closed": "%"}
-DECIMALS = {"pm25": 1, "laeq": 1, "avg_speed": 1, "reports_closed": 0}
 # Shared reads live less than a tick, so what a tile shows is at most one tick old.
 TICK_TTL_S = TICK_MS / 1000 - 1
 # The 7-day trends (daily means) are redrawn every 5 minutes; a minute is plenty.
@@ -83,29 +81,8 @@ def _system_now(  # noqa: ANN001
     )
 
 
-def _unit(metric: str) -> str:
-    return UNITS.get(metric) or (METRICS[metric].unit if metric in METRICS else "")
-
-
 def _ids(position: int) -> list[str]:
     return [o["id"]["domain"] for o in ctx.outputs_list[position]]
-
-
-def tile_texts(kpi: kpis.Kpi | None, lang: str) -> tuple[str, str, str]:
-    """(value, target line, status) of a tile."""
-    if kpi is None:
-        return "–", t("kpi.not_connected", lang), "nodata"
-    unit = unit_label(_unit(kpi.metric), lang)
-    digits = DECIMALS.get(kpi.metric, 1)
-    target = t(
-        f"kpi.target_{kpi.better}",
-        lang,
-        target=f"{fmt_number(kpi.target, lang, 0)} {unit}",
-    )
-    if kpi.value is None:
-        return "–", f"{target} · {t('kpi.no_fresh', lang)}", "nodata"
-    value = f"{fmt_number(kpi.value, lang, digits)} {unit}"
-    return value, f"{target} · {t(f'status.{kpi.status}', lang)}", kpi.status
 
 
 @callback(
@@ -113,6 +90,7 @@ def tile_texts(kpi: kpis.Kpi | None, lang: str) -> tuple[str, str, str]:
     Output({"type": Ids.TARGET, "domain": ALL}, "children"),
     Output({"type": Ids.TILE, "domain": ALL}, "className"),
     Output({"type": Ids.SPARK, "domain": ALL}, "figure"),
+    Output({"type": Ids.VALUE, "domain": ALL}, "title"),
     Output(Ids.ALERTS, "children"),
     Output(Ids.SYSTEM, "children"),
     Output(Ids.AS_OF, "children"),
@@ -150,6 +128,7 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
             [down] * k,
             [no_update] * k,
             [no_update] * k,
+            [no_update] * k,
             down,
             "",
             "",
@@ -165,6 +144,12 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
     ]
     classes = [f"ioc-tile ioc-status-{status} h-100" for _v, _t, status in texts]
     sparks = [_spark(domain_kpis.get(d), trends.get(d), tick) for d in _ids(3)]
+    # What a value covers never changes: said on the first draw only.
+    periods = (
+        [period_text(domain_kpis.get(d), lang) for d in _ids(4)]
+        if tick == 0
+        else [no_update] * len(_ids(4))
+    )
     as_of_text = (
         t("common.data_as_of", lang, when=fmt_datetime(as_of, lang, seconds=True))
         if as_of
@@ -183,6 +168,7 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
         [tt for _v, tt, _s in texts],
         classes,
         sparks,
+        periods,
         alert_strip(alert_counts, newest, lang),
         system,
         as_of_text,

@@ -1,11 +1,20 @@
 """A KPI tile of the overview: domain, headline value, target, trend and status colour.
-The whole tile is a link to its domain's page (one tap)."""
+The whole tile is a link to its domain's page (one tap). Its texts come from the KPI
+alone (store.kpis.Kpi: unit, decimals, period, target, direction, status), so a tile
+of a new domain is a provider, not an edit here."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
+
+from i18n import fmt_number, t, unit_label
+
+if TYPE_CHECKING:
+    from store.kpis import Kpi
 
 
 class TileIds:
@@ -62,3 +71,30 @@ def kpi_tile(
         href=href,
         className="ioc-tile-link",
     )
+
+
+def _with_unit(number: str, unit: str) -> str:
+    return f"{number} {unit}" if unit else number
+
+
+def tile_texts(kpi: Kpi | None, lang: str) -> tuple[str, str, str]:
+    """(value, target line, status) of a tile; None: the domain has no source yet."""
+    if kpi is None:
+        return "–", t("kpi.not_connected", lang), "nodata"
+    unit = unit_label(kpi.unit, lang)
+    # A whole target is written whole (≤ 50), another with the value's decimals.
+    digits = 0 if float(kpi.target).is_integer() else kpi.decimals
+    target = t(
+        f"kpi.target_{kpi.better}",
+        lang,
+        target=_with_unit(fmt_number(kpi.target, lang, digits), unit),
+    )
+    if kpi.value is None:
+        return "–", f"{target} · {t('kpi.no_fresh', lang)}", "nodata"
+    value = _with_unit(fmt_number(kpi.value, lang, kpi.decimals), unit)
+    return value, f"{target} · {t(f'status.{kpi.status}', lang)}", kpi.status
+
+
+def period_text(kpi: Kpi | None, lang: str) -> str:
+    """What the value covers (the value's hover text); empty without a KPI."""
+    return "" if kpi is None else t(f"kpi.period_{kpi.period}", lang)

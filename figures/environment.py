@@ -15,16 +15,15 @@ import copy
 from datetime import datetime, timedelta
 from functools import lru_cache
 from html import escape
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from figures.province_map import province_map
+from figures.time_axis import TZ, series_xy, x_range
 from store.aqi import CATEGORIES, POLLUTANTS
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NO_AQI_COLOUR = "#6c757d"
 AQI_COLOURS = {c.key: c.color_hex for c in CATEGORIES["vn"]}
 # Dark text on the light bands (yellow, green), white on the dark ones.
@@ -50,22 +49,6 @@ _MUTED = "#8a8f98"
 # Day/month and 24 h clock in both languages (plotly's own formats are English).
 TICK_FORMAT = "%H:%M<br>%d/%m"
 HOVER_FORMAT = "%d/%m/%Y %H:%M"
-
-
-def local_x(ts_ms: pd.Series | list) -> list[str]:
-    """Epoch ms (UTC) as Vietnam wall-clock strings for an x axis."""
-    return [_local(int(v)) for v in ts_ms]
-
-
-@lru_cache(maxsize=65_536)
-def _local(ts_ms: int) -> str:
-    # Cached: every trace and every tick draws the same bucket starts.
-    seconds = datetime.fromtimestamp(ts_ms // 1000, TZ)
-    return seconds.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _values(series: pd.Series) -> list[float | None]:
-    return [None if pd.isna(v) else float(v) for v in series]
 
 
 @lru_cache(maxsize=1)
@@ -106,11 +89,6 @@ def _base_layout(layout: dict, height: int | None, axes: int = 1) -> dict:
     for ax in _axes(layout, "yaxis", axes):
         ax.update(gridcolor="rgba(128,128,128,0.2)", zeroline=False)
     return layout
-
-
-def x_range(x_range: tuple[int, int]) -> list[str]:
-    """An x axis range (epoch ms) in the axes' local wall-clock strings."""
-    return local_x(list(x_range))
 
 
 def _x_range(layout: dict, rng: tuple[int, int] | None, axes: int = 1) -> None:
@@ -291,14 +269,6 @@ def pollutant_grid(
     for ax in _axes(layout, "yaxis", n):
         ax.update(nticks=4, rangemode="tozero")
     return _figure(data, layout)
-
-
-def series_xy(df: pd.DataFrame | None) -> tuple[list[str], list[float | None]]:
-    """x (local time strings) and y (means) of a series frame, for a trace or a
-    Patch."""
-    if df is None or df.empty:
-        return [], []
-    return local_x(df["ts"]), _values(df["mean"])
 
 
 # --- river gauge ---------------------------------------------------------------------

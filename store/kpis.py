@@ -1,7 +1,15 @@
-"""Headline KPIs of the six smart domains, computed from the store.
+"""Headline KPIs of the six smart domains, computed from the store by one provider
+per domain (``PROVIDERS``: domain -> provider).
 
-A domain without a connected source has no KPI (None): the overview says so instead of
-showing a made-up number. Targets and their sources:
+A provider says what its figure is (metric, unit, decimals, the period it covers,
+target, which direction is better) and measures it: the value, how many sources it is
+made of and a trend frame (columns ts, value). A sensor mean, a share of reports
+closed in a week, an on-time rate or a figure entered monthly all fit that shape; the
+overview's tiles read everything they show from the Kpi, nothing by metric name.
+
+A domain without a provider has no KPI (None): the overview says so instead of
+showing a made-up number (economy and governance, until their sources connect).
+Targets and their sources:
 - environment: PM2.5 ≤ 50 µg/m³, the 24-hour limit of QCVN 05:2023/BTNMT;
 - living: noise LAeq ≤ 70 dBA by day (6-21 h) and ≤ 55 dBA at night, QCVN 26:2010/BTNMT;
 - mobility: mean speed at the counted junctions ≥ 25 km/h (the province's congestion
@@ -17,29 +25,17 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, select
 
 from catalogue import DOMAINS
+from store.metrics import METRICS
 from store.queries import VN_OFFSET_MS, freshness, latest_with_sensors
 from store.rollups import HOUR_MS
 from store.schema import CitizenReport, LatestValue, Rollup1h, Sensor
 from store.writes import now_ms
 
 DAY_MS = 86_400_000
-
-
-@dataclass(frozen=True)
-class SensorKpi:
-    kind: str
-    metric: str
-    target: float
-    better: str  # "lower" or "higher"
-    night_target: float | None = None
-
-
-SENSOR_KPIS = {
-    "environment": SensorKpi("air", "pm25", 50.0, "lower"),
-    "living": SensorKpi("noise", "laeq", 70.0, "lower", night_target=55.0),
-    "mobility": SensorKpi("traffic", "avg_speed", 25.0, "higher"),
-}
-CITIZENS_TARGET = 80.0
+# What a KPI's value covers: the latest values, a (Vietnam) day, the last 7 days, a
+# month, a quarter.
+PERIODS = ("now", "day", "7d", "month", "quarter")
+TREND_COLUMNS = ["ts", "value"]
 
 
 @dataclass
@@ -47,11 +43,74 @@ class Kpi:
     domain: str
     metric: str  # what the value is (a metric name or "reports_closed")
     value: float | None  # None: no fresh data
+    unit: str  # a unit as store.metrics writes it ("µg/m3", "%"); "" for a count
+    decimals: int  # digits the value is shown with
     target: float
-    better: str
+    better: str  # the direction: "lower" or "higher" is better
+    period: str  # one of PERIODS
     status: str  # good / warn / bad / nodata
-    sensors: int = 0  # how many sources the value is made of
-    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # columns: ts, value
+    sources: int = 0  # how many sources (sensors, reports) the value is made of
+    trend: pd.DataFrame = field(  # columns TREND_COLUMNS, oldest first
+        default_factory=lambda: pd.DataFrame(columns=TREND_COLUMNS)
+    )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a provider measured: the value (None: nothing fresh), its sources and the
+    trend (empty when not asked for)."""
+
+    value: float | None
+    sources: int
+    trend: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class KpiProvider:
+    """A domain's headline figure. Subclasses implement ``measure`` (and
+    ``target_at`` when the target moves with the clock)."""
+
+    domain: str
+    metric: str
+    unit: str
+    decimals: int
+    target: float
+    better: str  # "lower" or "higher"
+    period: str
+
+    def __post_init__(self) -> None:
+        if self.better not in ("lower", "higher"):
+            raise ValueError(f"{self.domain}: better must be lower or higher")
+        if self.period not in PERIODS:
+            raise ValueError(f"{self.domain}: period {self.period!r} not in {PERIODS}")
+
+    def target_at(self, at_ms: int) -> float:
+        return self.target
+
+    def measure(self, engine: Engine, at_ms: int, with_trend: bool) -> Measure:
+        raise NotImplementedError
+
+    def kpi(
+        self, engine: Engine, at_ms: int | None = None, with_trend: bool = True
+    ) -> Kpi:
+        """The KPI at ``at_ms`` (now); ``with_trend=False`` leaves the trend empty (the
+        overview's ticks redraw only the values, and the trend is the costly part)."""
+        at = now_ms() if at_ms is None else at_ms
+        m = self.measure(engine, at, with_trend)
+        target = self.target_at(at)
+        return Kpi(
+            domain=self.domain,
+            metric=self.metric,
+            value=m.value,
+            unit=self.unit,
+            decimals=self.decimals,
+            target=target,
+            better=self.better,
+            period=self.period,
+            status=status_of(m.value, target, self.better),
+            sources=m.sources,
+            trend=m.trend,
+        )
 
 
 def status_of(value: float | None, target: float, better: str) -> str:
@@ -66,6 +125,152 @@ def status_of(value: float | None, target: float, better: str) -> str:
 def _is_night(at_ms: int) -> bool:
     hour = ((at_ms + VN_OFFSET_MS) % DAY_MS) / HOUR_MS
     return hour < 6 or hour >= 21
+
+
+@dataclass(frozen=True)
+class SensorMean(KpiProvider):
+    """The mean of the fresh latest values of a sensor kind's metric, now; its trend
+    the daily means of the last ``days`` days (hourly rollup). ``night_target``:
+    the target from 21:00 to 6:00 Vietnam time."""
+
+    kind: str = ""
+    night_target: float | None = None
+    days: int = 7
+
+    def target_at(self, at_ms: int) -> float:
+        if self.night_target is not None and _is_night(at_ms):
+            return self.night_target
+        return self.target
+
+    def measure(self, engine: Engine, at_ms: int, with_trend: bool) -> Measure:
+        lv = LatestValue.__table__.c
+        s = Sensor.__table__.c
+        stmt = (
+            select(lv.value, lv.ts, s.period_s)
+            .join(Sensor.__table__, s.id == lv.sensor_id)
+            .where(and_(s.kind == self.kind, lv.metric == self.metric))
+        )
+        with engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        fresh = [v for v, ts, period in rows if freshness(ts, period, at_ms) == "ok"]
+        return Measure(
+            sum(fresh) / len(fresh) if fresh else None,
+            len(fresh),
+            _daily_trend(engine, self.kind, self.metric, at_ms, self.days)
+            if with_trend
+            else pd.DataFrame(columns=TREND_COLUMNS),
+        )
+
+
+def sensor_mean(
+    domain: str,
+    kind: str,
+    metric: str,
+    target: float,
+    better: str,
+    night_target: float | None = None,
+    decimals: int = 1,
+) -> SensorMean:
+    """A SensorMean in the metric's own unit (store.metrics)."""
+    return SensorMean(
+        domain=domain,
+        metric=metric,
+        unit=METRICS[metric].unit,
+        decimals=decimals,
+        target=target,
+        better=better,
+        period="now",
+        kind=kind,
+        night_target=night_target,
+    )
+
+
+@dataclass(frozen=True)
+class ReportsClosed(KpiProvider):
+    """Share of the last ``days`` days' citizens' reports that are closed, in %; its
+    trend the share of each day's reports."""
+
+    days: int = 7
+
+    def measure(self, engine: Engine, at_ms: int, with_trend: bool) -> Measure:
+        c = CitizenReport.__table__.c
+        start = at_ms - self.days * DAY_MS
+        closed = func.sum(case((c.status == "closed", 1), else_=0))
+        window = and_(c.requested_ms >= start, c.requested_ms <= at_ms)
+        if not with_trend:  # the value alone: one row, no grouping
+            with engine.connect() as conn:
+                total, done = conn.execute(
+                    select(func.count(), closed).where(window)
+                ).one()
+            done = float(done or 0)
+            value = 100.0 * done / total if total else None
+            return Measure(value, total, pd.DataFrame(columns=TREND_COLUMNS))
+        day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
+        stmt = (
+            select(day, func.count(), closed).where(window).group_by(day).order_by(day)
+        )
+        with engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        total = sum(r[1] for r in rows)
+        done = sum(float(r[2] or 0) for r in rows)
+        trend = pd.DataFrame(
+            [(r[0], 100.0 * float(r[2] or 0) / r[1]) for r in rows],
+            columns=TREND_COLUMNS,
+        )
+        return Measure(100.0 * done / total if total else None, total, trend)
+
+
+PROVIDERS: dict[str, KpiProvider] = {}
+
+
+def register(provider: KpiProvider) -> KpiProvider:
+    """Make ``provider`` its domain's KPI (one per domain, of DOMAINS)."""
+    if provider.domain not in DOMAINS:
+        raise ValueError(f"{provider.domain!r} is no domain of {DOMAINS}")
+    if provider.domain in PROVIDERS:
+        raise ValueError(f"{provider.domain!r} has a KPI provider already")
+    PROVIDERS[provider.domain] = provider
+    return provider
+
+
+register(sensor_mean("environment", "air", "pm25", 50.0, "lower"))
+register(sensor_mean("living", "noise", "laeq", 70.0, "lower", night_target=55.0))
+register(sensor_mean("mobility", "traffic", "avg_speed", 25.0, "higher"))
+register(
+    ReportsClosed(
+        domain="citizens",
+        metric="reports_closed",
+        unit="%",
+        decimals=0,
+        target=80.0,
+        better="higher",
+        period="7d",
+    )
+)
+
+
+def kpi(
+    engine: Engine, domain: str, at_ms: int | None = None, with_trend: bool = True
+) -> Kpi | None:
+    """``domain``'s KPI, None when it has no provider."""
+    provider = PROVIDERS.get(domain)
+    return None if provider is None else provider.kpi(engine, at_ms, with_trend)
+
+
+def domain_kpis(
+    engine: Engine,
+    at_ms: int | None = None,
+    with_trend: bool = True,
+    providers: dict[str, KpiProvider] | None = None,
+) -> dict[str, Kpi | None]:
+    """Every domain's headline KPI (``providers``: PROVIDERS); None where no source is
+    connected yet. ``with_trend=False``: the values without their trends."""
+    at = now_ms() if at_ms is None else at_ms
+    providers = PROVIDERS if providers is None else providers
+    return {
+        d: providers[d].kpi(engine, at, with_trend) if d in providers else None
+        for d in DOMAINS
+    }
 
 
 def _daily_trend(
@@ -90,89 +295,6 @@ def _daily_trend(
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(x) for x in rows], columns=["ts", "value"])
-
-
-def sensor_kpi(
-    engine: Engine,
-    domain: str,
-    at_ms: int | None = None,
-    days: int = 7,
-    with_trend: bool = True,
-) -> Kpi:
-    """The domain's KPI now; ``with_trend=False`` leaves the trend empty (the
-    overview's ticks redraw only the values, and the trend is its costly part)."""
-    spec = SENSOR_KPIS[domain]
-    at = now_ms() if at_ms is None else at_ms
-    lv = LatestValue.__table__.c
-    s = Sensor.__table__.c
-    stmt = (
-        select(lv.value, lv.ts, s.period_s)
-        .join(Sensor.__table__, s.id == lv.sensor_id)
-        .where(and_(s.kind == spec.kind, lv.metric == spec.metric))
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    fresh = [v for v, ts, period in rows if freshness(ts, period, at) == "ok"]
-    value = sum(fresh) / len(fresh) if fresh else None
-    target = spec.night_target if spec.night_target and _is_night(at) else spec.target
-    return Kpi(
-        domain,
-        spec.metric,
-        value,
-        target,
-        spec.better,
-        status_of(value, target, spec.better),
-        len(fresh),
-        _daily_trend(engine, spec.kind, spec.metric, at, days)
-        if with_trend
-        else pd.DataFrame(columns=["ts", "value"]),
-    )
-
-
-def citizens_kpi(engine: Engine, at_ms: int | None = None, days: int = 7) -> Kpi:
-    """Share of the last ``days`` days' citizens' reports that are closed, in %."""
-    at = now_ms() if at_ms is None else at_ms
-    c = CitizenReport.__table__.c
-    start = at - days * DAY_MS
-    day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
-    closed = func.sum(case((c.status == "closed", 1), else_=0))
-    stmt = (
-        select(day, func.count(), closed)
-        .where(and_(c.requested_ms >= start, c.requested_ms <= at))
-        .group_by(day)
-        .order_by(day)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    total = sum(r[1] for r in rows)
-    done = sum(float(r[2] or 0) for r in rows)
-    value = 100.0 * done / total if total else None
-    trend = pd.DataFrame(
-        [(r[0], 100.0 * float(r[2] or 0) / r[1]) for r in rows], columns=["ts", "value"]
-    )
-    return Kpi(
-        "citizens",
-        "reports_closed",
-        value,
-        CITIZENS_TARGET,
-        "higher",
-        status_of(value, CITIZENS_TARGET, "higher"),
-        total,
-        trend,
-    )
-
-
-def domain_kpis(
-    engine: Engine, at_ms: int | None = None, with_trend: bool = True
-) -> dict[str, Kpi | None]:
-    """Every domain's headline KPI; None where no source is connected yet.
-    ``with_trend=False``: sensor KPIs without their 7-day trend (see sensor_kpi)."""
-    at = now_ms() if at_ms is None else at_ms
-    out: dict[str, Kpi | None] = {d: None for d in DOMAINS}
-    for domain in SENSOR_KPIS:
-        out[domain] = sensor_kpi(engine, domain, at, with_trend=with_trend)
-    out["citizens"] = citizens_kpi(engine, at)
-    return out
 
 
 EXCEEDANCE_COLUMNS = [

@@ -24,6 +24,15 @@ T: dict[str, dict[str, str]] = {
     "kpi.target_lower": {"vi": "Mục tiêu ≤ {target}", "en": "Target ≤ {target}"},
     "kpi.target_higher": {"vi": "Mục tiêu ≥ {target}", "en": "Target ≥ {target}"},
     "kpi.sources": {"vi": "{n} nguồn", "en": "{n} sources"},
+    # What a KPI's value covers (store.kpis.PERIODS), on hover over the value.
+    "kpi.period_now": {
+        "vi": "Hiện tại (số đo mới nhất)",
+        "en": "Now (latest readings)",
+    },
+    "kpi.period_day": {"vi": "Hôm nay", "en": "Today"},
+    "kpi.period_7d": {"vi": "7 ngày gần nhất", "en": "Last 7 days"},
+    "kpi.period_month": {"vi": "Tháng gần nhất", "en": "Latest month"},
+    "kpi.period_quarter": {"vi": "Quý gần nhất", "en": "Latest quarter"},
     "overview.alerts": {
         "vi": "{n} cảnh báo chưa xác nhận, {c} nghiêm trọng",
         "en": "{n} unacknowledged alerts, {c} critical",

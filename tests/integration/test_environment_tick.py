@@ -1,8 +1,9 @@
-"""The environment page's 5-second tick sends only what changed (callbacks.environment
-``_tick``): replayed onto the series the browser holds, its Patch operations must give
-exactly the series a full redraw of the new window would draw. Late readings into the
-last bucket, new buckets, buckets leaving the window, a trace that was empty and one
-that empties are all covered, on SQLite and PostgreSQL."""
+"""The environment page's 5-second tick sends only what changed (figures.live_chart
+``LiveChart.tick`` on the page's reads): replayed onto the series the browser holds,
+its Patch operations must give exactly the series a full redraw of the new window
+would draw. Late readings into the last bucket, new buckets, buckets leaving the
+window, a trace that was empty and one that empties are all covered, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from callbacks import environment as env_cb
 from figures import environment as fig
 from store import writes
 from store.writes import Row
+from tests.dash_patch import apply
 from tests.helpers import sensor_row
 
 MIN = 60_000
@@ -24,43 +26,11 @@ DAY = 86_400_000
 T0 = 1_795_539_600_000
 
 
-def _location(loc: list, target: object) -> list:
-    """Negative list indices made positive, as dash-renderer's getLocationPath does."""
-    out, node = [], target
-    for key in loc:
-        if isinstance(key, int) and key < 0:
-            key = len(node) + key
-        out.append(key)
-        node = node[key] if isinstance(node, list) else node.get(key, {})
-    return out
-
-
-def apply(patch: object, figure: dict) -> None:
-    """Dash's Patch operations used by the page (Assign, Extend, Delete), applied in
-    place the way dash-renderer's patchHandlers apply them."""
-    ops = patch.to_plotly_json()["operations"]
-    for op in ops:
-        loc = _location(op["location"], figure)
-        *parents, last = loc
-        node = figure
-        for key in parents:
-            node = node[key] if isinstance(node, list) else node.setdefault(key, {})
-        name = op["operation"]
-        if name == "Assign":
-            node[last] = op["params"]["value"]
-        elif name == "Extend":
-            node[last] = list(node[last]) + list(op["params"]["value"])
-        elif name == "Delete":
-            del node[last]
-        else:  # pragma: no cover - the page uses no other operation
-            raise AssertionError(f"unexpected Patch operation {name}")
-
-
 def _held(traces, frames) -> dict:
     """What the browser holds: a figure per chart with each trace's x and y."""
     charts: dict[str, dict] = {"p": {}, "w": {}, "z": {}}
     for tr in traces:
-        x, y = fig.series_xy(frames.get((tr.sensor, tr.metric)))
+        x, y = fig.series_xy(frames.get(tr.key))
         data = charts[tr.chart].setdefault("data", [])
         while len(data) <= tr.index:
             data.append({"x": [], "y": []})
@@ -81,7 +51,19 @@ def _rounded(figure: dict) -> dict:
 
 
 def _redraw(engine, traces, start, end) -> dict:
-    return _held(traces, env_cb._frames(engine, traces, start, end, STEP_S))
+    return _held(traces, _frames(engine, traces, start, end))
+
+
+def _frames(engine, traces, start, end) -> dict:
+    return env_cb.LIVE.frames(env_cb._reader(engine), traces, start, end, STEP_S)
+
+
+def _patched(engine, traces, sent, start, end) -> tuple[dict, list]:
+    patches = env_cb.LIVE.patches()
+    held = env_cb.LIVE.tick(
+        env_cb._reader(engine), traces, sent, start, end, STEP_S, patches
+    )
+    return patches, held
 
 
 def _write(engine, sensor: str, metric: str, stamps, rng: random.Random) -> None:
@@ -110,12 +92,12 @@ def test_tick_patches_equal_a_full_redraw(engine, seed):
         _write(engine, sensor, metric, range(start - 30 * MIN, end, 5 * MIN), rng)
     _write(engine, "nz-1", "laeq", range(end - 40 * MIN, end, MIN), rng)
     traces = env_cb._traces("aq-1", "wl-1", ["nz-1", "nz-2"])
-    frames = env_cb._frames(engine, traces, start, end, STEP_S)
+    frames = _frames(engine, traces, start, end)
     figure = _held(traces, frames)
     sent = {
         "start": start,
         "end": end,
-        "held": [env_cb._held(frames.get((t.sensor, t.metric))) for t in traces],
+        "held": [env_cb.LIVE.held(frames.get(t.key)) for t in traces],
     }
     for _tick in range(40):
         # 5 s to 7 min later: sometimes within the bucket, sometimes across buckets.
@@ -127,7 +109,7 @@ def test_tick_patches_equal_a_full_redraw(engine, seed):
             _write(engine, sensor, metric, stamps, rng)
         if _tick > 10:
             _write(engine, "nz-2", "laeq", [new_end - 1_000], rng)
-        patches, held = env_cb._tick(engine, traces, sent, new_start, new_end, STEP_S)
+        patches, held = _patched(engine, traces, sent, new_start, new_end)
         for chart, patch in patches.items():
             apply(patch, figure[chart])
         want = _redraw(engine, traces, new_start, new_end)
@@ -146,16 +128,16 @@ def test_a_trace_whose_data_leaves_the_window_empties(engine):
         random.Random(0),
     )
     traces = env_cb._traces(None, None, ["nz-1"])
-    frames = env_cb._frames(engine, traces, end - DAY, end, STEP_S)
+    frames = _frames(engine, traces, end - DAY, end)
     figure = _held(traces, frames)
     assert figure["z"]["data"][1]["x"], "the meter starts with a few buckets"
     sent = {
         "start": end - DAY,
         "end": end,
-        "held": [env_cb._held(frames.get(("nz-1", "laeq")))],
+        "held": [env_cb.LIVE.held(frames.get(("nz-1", "laeq")))],
     }
     new_end = end + 45 * MIN
-    patches, held = env_cb._tick(engine, traces, sent, new_end - DAY, new_end, STEP_S)
+    patches, held = _patched(engine, traces, sent, new_end - DAY, new_end)
     for chart, patch in patches.items():
         apply(patch, figure[chart])
     assert figure["z"]["data"][1] == {"x": [], "y": []}
@@ -172,14 +154,15 @@ def test_a_tick_after_a_long_pause_or_other_filters_is_a_full_redraw():
         "drawn": T0 + DAY - 60_000,
         "held": [],
     }
-    assert env_cb._fits(sent, key, STEP_S, T0 + 5_000, T0 + DAY + 5_000)
+    fits = env_cb.LIVE.fits
+    assert fits(sent, key, STEP_S, T0 + 5_000, T0 + DAY + 5_000)
     # Every few minutes the series go whole, which catches readings later still.
-    assert not env_cb._fits(sent, key, STEP_S, T0 + 4 * MIN, T0 + DAY + 4 * MIN)
-    assert not env_cb._fits(sent, key, STEP_S, T0 + DAY, T0 + 2 * DAY)  # asleep
-    assert not env_cb._fits(sent, [*key[:4], 8], STEP_S, T0, T0 + DAY)  # other traces
-    assert not env_cb._fits(sent, key, 3600, T0, T0 + DAY)  # other range
-    assert not env_cb._fits({"key": key}, key, STEP_S, T0, T0 + DAY)  # forged state
-    assert not env_cb._fits("nonsense", key, STEP_S, T0, T0 + DAY)
+    assert not fits(sent, key, STEP_S, T0 + 4 * MIN, T0 + DAY + 4 * MIN)
+    assert not fits(sent, key, STEP_S, T0 + DAY, T0 + 2 * DAY)  # asleep
+    assert not fits(sent, [*key[:4], 8], STEP_S, T0, T0 + DAY)  # other traces
+    assert not fits(sent, key, 3600, T0, T0 + DAY)  # other range
+    assert not fits({"key": key}, key, STEP_S, T0, T0 + DAY)  # forged state
+    assert not fits("nonsense", key, STEP_S, T0, T0 + DAY)
 
 
 # -- the callback over HTTP: what each kind of tick sends -----------------------------
