@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Engine,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from store import rollups
+from store.metrics import METRICS
 from store.schema import (
     CitizenReport,
     DeadLetter,
@@ -34,6 +36,9 @@ from store.schema import (
     SourceHealth,
 )
 from store.upsert import insert_for
+
+if TYPE_CHECKING:
+    import province
 
 # A dead letter keeps an excerpt of what was rejected, enough to see what a sender
 # got wrong; a flood of large payloads must not grow the store (or the ingest's
@@ -385,6 +390,28 @@ def _merge_latest(conn, inserted: Iterable[tuple[str, str, int, float]]) -> None
         ),
         [{"sid": k, "seen": v} for k, v in sorted(seen.items())],
     )
+
+
+def sensor_rows(specs: Iterable[province.SensorSpec]) -> list[dict]:
+    """Sensor specs of the profile as rows of the sensors table (``sync_sensors``)."""
+    return [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "name": s.name,
+            "name_en": s.name_en,
+            "area": s.area,
+            "region": s.region,
+            "lat": s.lat,
+            "lon": s.lon,
+            "unit": METRICS[s.metrics[0]].unit,
+            "metrics": list(s.metrics),
+            "period_s": s.period_s,
+            "thresholds": dict(s.thresholds),
+            "synthetic": s.synthetic,
+        }
+        for s in specs
+    ]
 
 
 def sync_sensors(engine: Engine, sensors: Iterable[dict]) -> int:

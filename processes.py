@@ -35,28 +35,6 @@ from store.schema import Reading
 log = logging.getLogger(__name__)
 
 
-def sensor_rows(specs: list[province.SensorSpec]) -> list[dict]:
-    """Sensor specs of the profile as rows of the sensors table."""
-    return [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "name": s.name,
-            "name_en": s.name_en,
-            "area": s.area,
-            "region": s.region,
-            "lat": s.lat,
-            "lon": s.lon,
-            "unit": METRICS[s.metrics[0]].unit,
-            "metrics": list(s.metrics),
-            "period_s": s.period_s,
-            "thresholds": dict(s.thresholds),
-            "synthetic": s.synthetic,
-        }
-        for s in specs
-    ]
-
-
 def build_pollers(cfg: Config) -> list[Poller]:
     feeds = list(cfg.press_feeds)
     if not feeds and cfg.simulate:
@@ -183,7 +161,7 @@ class Services:
         fleet_specs = province.build_fleet(
             profile, cfg.sim_sensors if cfg.simulate else 0
         )
-        writes.sync_sensors(self.engine, sensor_rows(fleet_specs))
+        writes.sync_sensors(self.engine, writes.sensor_rows(fleet_specs))
         log.info("%d sensors registered from %s", len(fleet_specs), cfg.profile.name)
 
         needs_broker = cfg.runs("ingest") or (cfg.role == "all" and cfg.simulate)
