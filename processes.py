@@ -21,11 +21,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 import config as config_module
 import province
 from config import Config
+from datasources import registry
 from datasources.broker import EmbeddedBroker
 from datasources.mqtt_ingest import IngestSettings, MqttIngest
-from datasources.open311 import Open311Poller
-from datasources.pollers import Poller
-from datasources.press_rss import RssPoller
 from datasources.scheduler import start_scheduler
 from store import accounts, audit, migrate, runtime, writes
 from store.db import make_engine
@@ -33,30 +31,6 @@ from store.metrics import METRICS
 from store.schema import Reading
 
 log = logging.getLogger(__name__)
-
-
-def build_pollers(cfg: Config) -> list[Poller]:
-    feeds = list(cfg.press_feeds)
-    if not feeds and cfg.simulate:
-        feeds = [f"http://127.0.0.1:{cfg.sim_http_port}/press/rss.xml"]
-    deadline = cfg.poll_deadline_s
-    pollers: list[Poller] = [
-        RssPoller(url, name=f"rss:{url}", interval_s=60, deadline_s=deadline)
-        for url in feeds
-    ]
-    open311 = cfg.open311_url
-    if not open311 and cfg.simulate:
-        open311 = f"http://127.0.0.1:{cfg.sim_http_port}/open311/v2"
-    if open311:
-        pollers.append(
-            Open311Poller(
-                open311,
-                interval_s=60,
-                api_key=cfg.open311_api_key or None,
-                deadline_s=deadline,
-            )
-        )
-    return pollers
 
 
 def open_store(cfg: Config) -> Engine:
@@ -205,7 +179,7 @@ class Services:
         if cfg.role == "all" and cfg.simulate:
             self._start_simulators(profile, fleet_specs)
         if cfg.runs("pollers"):
-            pollers = build_pollers(cfg)
+            pollers = registry.build_all(cfg)
             if pollers:
                 self.scheduler, self.http_client = start_scheduler(
                     self.engine, pollers, timeout_s=cfg.poll_timeout_s
