@@ -1,4 +1,4 @@
-"""The IOC web app. ``python app.py`` starts the whole system (see services.py) and
+"""The IOC web app. ``python app.py`` starts the whole system (see processes.py) and
 serves the web app with waitress in the same process; ``gunicorn app:server`` serves
 the web part alone."""
 
@@ -124,7 +124,7 @@ def main() -> int:
         _refuse(exc)
     logs.configure(cfg.log_level)
     signal.signal(signal.SIGTERM, _interrupt)
-    from services import Services, bootstrap_accounts, open_store
+    from processes import Services, bootstrap_accounts, open_store
 
     if sys.argv[1:] == ["migrate"]:
         from store import migrate

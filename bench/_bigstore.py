@@ -225,9 +225,7 @@ def build(quick: bool = False, fresh: bool = False) -> Store:
             p.unlink(missing_ok=True)
         engine = make_engine(f"sqlite:///{tmp}")
         migrate.upgrade(engine)
-        from services import sensor_rows
-
-        writes.sync_sensors(engine, sensor_rows(specs))
+        writes.sync_sensors(engine, writes.sensor_rows(specs))
         engine.dispose()
         conn = _connect(tmp)
         conn.execute("PRAGMA journal_mode=OFF")

@@ -1,5 +1,11 @@
 """MQTT ingest: subscribe, parse, write in batches, acknowledge after commit.
 
+Topics are routed: a ``Route`` is a topic filter with its parse function (run on
+paho's thread, through ``message_callback_add``) and its write function (run in the
+batch's transaction). Sensor readings on ``ioc/sensors/+/data`` are the first route;
+every route shares the machinery below (the bounded queue, batches, the spill file,
+dead letters, ack after commit), so another kind of message is one more ``Route``.
+
 paho-mqtt 2.x with ``manual_ack=True`` on a persistent session: a QoS 1 message is
 acknowledged only once the transaction holding its readings has committed (or it was
 spilled
@@ -20,18 +26,19 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from datasources.payloads import parse_message
-from datasources.spill import Parsed, SpillFile
+from datasources.spill import READINGS, Parsed, SpillFile
 from mqtt_url import parse_broker_url, redact
 from store import alerting
 from store.schema import Sensor
@@ -42,7 +49,8 @@ from store.writes import (
     payload_text,
     prune,
     record_health,
-    write_batch,
+    store_dead,
+    store_readings,
 )
 
 log = logging.getLogger(__name__)
@@ -76,6 +84,147 @@ class IngestSettings:
     dead_keep_days: float = 7.0
     dead_max_rows: int = 20_000
     prune_every_s: float = 60.0
+
+
+@dataclass
+class Written:
+    """What a route's write stored of a batch's messages. ``rejected`` maps the
+    position of a message (in the list the write was given) to why its records were
+    not stored: the message becomes a dead letter with that reason. ``pairs`` are the
+    (sensor, metric) pairs whose alert rules the ingest judges soon after."""
+
+    inserted: int = 0
+    duplicates: int = 0
+    corrected: int = 0
+    rejected: dict[int, str] = field(default_factory=dict)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Route:
+    """Messages on ``topic`` (a filter): ``parse(topic, payload, received_ms)`` returns
+    (records, rejection reasons) and must not raise; ``write(conn, messages)`` stores
+    the records of a batch's messages of this route in the batch's transaction.
+    ``dump``/``load`` turn a record into JSON-ready values and back for the spill
+    file (records that are JSON already need neither)."""
+
+    name: str
+    topic: str
+    parse: Callable[[str, bytes, int], tuple[list[Any], list[str]]]
+    write: Callable[[Connection, list[Parsed]], Written]
+    dump: Callable[[Any], Any] = _same
+    load: Callable[[Any], Any] = _same
+
+
+class SensorReadings:
+    """The sensor readings route: JSON or SenML readings (datasources.payloads) into
+    the readings table; a message from a sensor the store does not know is a dead
+    letter."""
+
+    def __init__(
+        self, known_sensors: Callable[[], set[str]], refresh_s: float = 30.0
+    ) -> None:
+        self._loader = known_sensors
+        self.refresh_s = refresh_s
+        self._known: set[str] = set()
+        self._known_at = 0.0
+
+    @staticmethod
+    def parse(topic: str, payload: bytes, received_ms: int) -> tuple[list, list]:
+        result = parse_message(topic, payload, received_ms)
+        rows = [Row(r.sensor_id, r.metric, r.ts_ms, r.value) for r in result.readings]
+        return rows, list(result.rejections)
+
+    def known(self, ids: set[str]) -> set[str]:
+        """The registered sensors, re-read when an id is new to us or the list is old.
+        Raises SQLAlchemyError when the store is down: the batch waits, nothing is
+        wrongly dead-lettered as unknown."""
+        stale = time.monotonic() - self._known_at > self.refresh_s
+        if stale or not ids <= self._known:
+            self._known = self._loader()
+            self._known_at = time.monotonic()
+        return self._known
+
+    def write(self, conn: Connection, messages: list[Parsed]) -> Written:
+        known = self.known({r.sensor_id for m in messages for r in m.rows})
+        rows: list[Row] = []
+        rejected: dict[int, str] = {}
+        for i, m in enumerate(messages):
+            if m.rows and m.rows[0].sensor_id not in known:
+                rejected[i] = f"unknown_sensor: {m.rows[0].sensor_id[:128]!r}"
+            else:
+                rows.extend(m.rows)
+        inserted, duplicates, corrected = store_readings(conn, rows)
+        return Written(
+            inserted,
+            duplicates,
+            corrected,
+            rejected,
+            {(r.sensor_id, r.metric) for r in rows},
+        )
+
+    def route(self, topic: str = "ioc/sensors/+/data") -> Route:
+        return Route(
+            READINGS,
+            topic,
+            self.parse,
+            self.write,
+            dump=lambda r: [r.sensor_id, r.metric, r.ts_ms, r.value],
+            load=lambda v: Row(*v),
+        )
+
+
+@dataclass
+class BatchTotals:
+    inserted: int = 0
+    duplicates: int = 0
+    corrected: int = 0
+    dead: int = 0
+    dead_dropped: int = 0
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+
+def write_messages(
+    engine: Engine,
+    routes: dict[str, Route],
+    messages: list[Parsed],
+    dead_per_minute: int,
+) -> BatchTotals:
+    """One transaction for ``messages``: each route writes its own, in route order,
+    then the dead letters (every reason a message had, its route's rejection, or no
+    route at all)."""
+    totals = BatchTotals()
+    by_route: dict[str, list[Parsed]] = {}
+    for m in messages:
+        by_route.setdefault(m.route, []).append(m)
+    extra: dict[int, str] = {}  # id(message) -> the reason its route rejected it
+    with engine.begin() as conn:
+        for name, route in routes.items():
+            group = by_route.get(name)
+            if not group:
+                continue
+            w = route.write(conn, group)
+            totals.inserted += w.inserted
+            totals.duplicates += w.duplicates
+            totals.corrected += w.corrected
+            totals.pairs |= w.pairs
+            for i, reason in w.rejected.items():
+                extra[id(group[i])] = reason
+        dead = []
+        for m in messages:
+            reasons = list(m.reasons)
+            if m.route not in routes:
+                reasons.append(f"no_route: {m.route!r} for {m.topic[:128]!r}")
+            elif id(m) in extra:
+                reasons.append(extra[id(m)])
+            if reasons:
+                dead.append(Dead(m.topic, m.payload, "; ".join(reasons), m.received_ms))
+        totals.dead, totals.dead_dropped = store_dead(conn, dead, dead_per_minute)
+    return totals
 
 
 @dataclass
@@ -115,7 +264,10 @@ class MqttIngest:
         engine: Engine,
         settings: IngestSettings,
         known_sensors: Callable[[], set[str]] | None = None,
+        routes: Sequence[Route] | None = None,
     ) -> None:
+        """``routes``: by default the sensor readings of ``settings.topic`` (whose
+        unknown sensors ``known_sensors`` tells, default: the store's list)."""
         self.engine = bounded_lock_wait(engine, settings.lock_wait_s)
         self.s = settings
         self.stats = IngestStats()
@@ -123,11 +275,17 @@ class MqttIngest:
         self._stop = threading.Event()
         self._gen = 0
         self._gen_lock = threading.Lock()
-        self._known_loader = known_sensors or (lambda: known_sensor_ids(engine))
-        self._known: set[str] = set()
-        self._known_at = 0.0
+        if routes is None:
+            readings = SensorReadings(
+                known_sensors or (lambda: known_sensor_ids(engine)),
+                settings.sensors_refresh_s,
+            )
+            routes = [readings.route(settings.topic)]
+        self.routes = {r.name: r for r in routes}
+        if len(self.routes) != len(routes):
+            raise ValueError(f"ingest routes with the same name: {list(routes)}")
         self._last_prune = time.monotonic()  # the first prune a minute after start
-        self._spill = SpillFile(settings.spill_path)
+        self._spill = SpillFile(settings.spill_path, self.routes)
         self._writer: threading.Thread | None = None
         self._store_failing = False
         self._touched: set[tuple[str, str]] = set()
@@ -159,14 +317,18 @@ class MqttIngest:
         client.on_connect_fail = self._on_connect_fail
         client.on_disconnect = self._on_disconnect
         client.on_subscribe = self._on_subscribe
-        client.on_message = self._on_message
+        for route in self.routes.values():
+            client.message_callback_add(route.topic, self._handler(route))
+        # A message on no route's filter (a broker's oddity): a dead letter.
+        client.on_message = self._handler(None)
         self._addr = addr
         return client
 
-    def _topic(self) -> str:
+    def _topics(self) -> list[str]:
         if self.s.shared_group:
-            return f"$share/{self.s.shared_group}/{self.s.topic}"
-        return self.s.topic
+            group = self.s.shared_group
+            return [f"$share/{group}/{r.topic}" for r in self.routes.values()]
+        return [r.topic for r in self.routes.values()]
 
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:  # noqa: ANN001
         if reason_code.is_failure:
@@ -183,7 +345,7 @@ class MqttIngest:
             self._addr.port,
             flags.session_present,
         )
-        client.subscribe(self._topic(), qos=1)
+        client.subscribe([(t, 1) for t in self._topics()])
 
     def _on_connect_fail(self, client, userdata) -> None:  # noqa: ANN001
         # paho calls this inside its ``except OSError``: that is the reason.
@@ -208,7 +370,7 @@ class MqttIngest:
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:  # noqa: ANN001
         if any(rc.is_failure for rc in reason_codes):
             log.error(
-                "MQTT subscription to %s refused: %s", self._topic(), reason_codes
+                "MQTT subscription to %s refused: %s", self._topics(), reason_codes
             )
             return
         self.subscribed.set()
@@ -225,7 +387,13 @@ class MqttIngest:
         else:  # the attempt ended before a CONNACK (something else answered)
             self._no_connection(reason_code)
 
-    def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:  # noqa: ANN001
+    def _handler(self, route: Route | None) -> Callable[..., None]:
+        def on_message(client, userdata, msg: mqtt.MQTTMessage) -> None:  # noqa: ANN001
+            self._on_message(route, msg)
+
+        return on_message
+
+    def _on_message(self, route: Route | None, msg: mqtt.MQTTMessage) -> None:
         received = now_ms()
         # A payload without a time is stamped on arrival; two from one sensor in the
         # same millisecond are two readings, not a duplicate, so keep the stamps of a
@@ -237,44 +405,22 @@ class MqttIngest:
             self._arrivals.clear()
         self._arrivals[msg.topic] = received
         self.stats.received += 1
-        try:
-            result = parse_message(msg.topic, msg.payload, received)
-            rows = [
-                Row(r.sensor_id, r.metric, r.ts_ms, r.value) for r in result.readings
-            ]
-            reasons = list(result.rejections)
-        except Exception as exc:  # noqa: BLE001 - the ingest never dies of a message
-            log.exception("parser failed on a message from %s", msg.topic)
-            rows, reasons = [], [f"parser_error: {type(exc).__name__}: {exc}"[:300]]
-        parsed = Parsed(msg.topic, payload_text(msg.payload), received, rows, reasons)
+        if route is None:
+            records, reasons, name = [], [], ""
+        else:
+            name = route.name
+            try:
+                records, reasons = route.parse(msg.topic, msg.payload, received)
+            except Exception as exc:  # noqa: BLE001 - the ingest never dies of a message
+                log.exception("parser %s failed on a message from %s", name, msg.topic)
+                records = []
+                reasons = [f"parser_error: {type(exc).__name__}: {exc}"[:300]]
+        parsed = Parsed(
+            msg.topic, payload_text(msg.payload), received, records, reasons, name
+        )
         # Blocks when the buffer is full: back-pressure on the broker, which keeps the
         # rest (unacknowledged) in the persistent session.
         self._queue.put(_Item(self._gen, msg.mid, msg.qos, parsed))
-
-    def _known_sensors(self, ids: set[str]) -> set[str]:
-        """The registered sensors, re-read when an id is new to us or the list is old.
-        Raises SQLAlchemyError when the store is down: the batch waits, nothing is
-        wrongly dead-lettered as unknown."""
-        stale = time.monotonic() - self._known_at > self.s.sensors_refresh_s
-        if stale or not ids <= self._known:
-            self._known = self._known_loader()
-            self._known_at = time.monotonic()
-        return self._known
-
-    def _split(self, messages: list[Parsed]) -> tuple[list[Row], list[Dead]]:
-        """Readings to store and dead letters (with every reason) of parsed messages."""
-        known = self._known_sensors({r.sensor_id for m in messages for r in m.rows})
-        rows: list[Row] = []
-        dead: list[Dead] = []
-        for m in messages:
-            reasons = list(m.reasons)
-            if m.rows and m.rows[0].sensor_id not in known:
-                reasons.append(f"unknown_sensor: {m.rows[0].sensor_id[:128]!r}")
-            else:
-                rows.extend(m.rows)
-            if reasons:
-                dead.append(Dead(m.topic, m.payload, "; ".join(reasons), m.received_ms))
-        return rows, dead
 
     # -- writer side -------------------------------------------------------------------
     def start(self) -> MqttIngest:
@@ -373,11 +519,12 @@ class MqttIngest:
         self._ack(items)
 
     def _write(self, messages: list[Parsed]) -> None:
-        """One transaction for the readings and dead letters of ``messages``."""
-        rows, dead = self._split(messages)
-        result = write_batch(self.engine, rows, dead, self.s.dead_per_minute)
+        """One transaction for the records and dead letters of ``messages``."""
+        result = write_messages(
+            self.engine, self.routes, messages, self.s.dead_per_minute
+        )
         if self.s.alerts_every_s > 0:
-            self._touched.update((r.sensor_id, r.metric) for r in rows)
+            self._touched |= result.pairs
         self.stats.stored += result.inserted
         self.stats.duplicates += result.duplicates
         self.stats.dead += result.dead

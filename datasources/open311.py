@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from config import Config
 from datasources.pollers import DEFAULT_DEADLINE_S, Poller, PollError, fetch_bounded
+from datasources.sources import Setting, Source
 from store.writes import now_ms, upsert_citizen_reports
 
 LIMITS = {
@@ -69,6 +71,43 @@ class Open311Poller(Poller):
 
     def write(self, engine: Engine, records: list[dict]) -> int:
         return upsert_citizen_reports(engine, records)
+
+
+class Open311Source(Source):
+    """One poller of IOC_OPEN311_URL (the simulated system when simulating)."""
+
+    name = Open311Poller.kind
+    settings = (
+        Setting(
+            "IOC_OPEN311_URL",
+            "open311_url",
+            str,
+            "",
+            "Open311 GeoReport v2 base URL of the citizens' feedback system "
+            "(…/open311/v2); empty = the simulated one when simulating",
+        ),
+        Setting(
+            "IOC_OPEN311_API_KEY",
+            "open311_api_key",
+            str,
+            "",
+            "API key the Open311 poller sends as its api_key parameter, when that "
+            "system asks for one",
+        ),
+    )
+    simulated_path = "/open311/v2"
+
+    @classmethod
+    def build(cls, cfg: Config) -> list[Poller]:
+        return [
+            Open311Poller(
+                url,
+                interval_s=cls.interval_s,
+                api_key=cfg.open311_api_key or None,
+                deadline_s=cfg.poll_deadline_s,
+            )
+            for url in cls.urls(cfg, [cfg.open311_url])
+        ]
 
 
 def _ms(value: object) -> int | None:

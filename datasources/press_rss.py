@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from config import Config
 from datasources.pollers import DEFAULT_DEADLINE_S, Poller, PollError, fetch_bounded
+from datasources.sources import Setting, Source
 from store.writes import now_ms, upsert_press_items
 
 MAX_FEED_BYTES = 5_000_000
@@ -45,6 +47,35 @@ class RssPoller(Poller):
 
     def write(self, engine: Engine, records: list[dict]) -> int:
         return upsert_press_items(engine, records)
+
+
+class PressRssSource(Source):
+    """One poller per feed of IOC_PRESS_FEEDS (the simulated feed when simulating)."""
+
+    name = RssPoller.kind
+    settings = (
+        Setting(
+            "IOC_PRESS_FEEDS",
+            "press_feeds",
+            tuple,
+            "",
+            "Comma-separated RSS 2.0 feed URLs to monitor; empty = the "
+            "simulated feed when simulating",
+        ),
+    )
+    simulated_path = "/press/rss.xml"
+
+    @classmethod
+    def build(cls, cfg: Config) -> list[Poller]:
+        return [
+            RssPoller(
+                url,
+                name=f"rss:{url}",
+                interval_s=cls.interval_s,
+                deadline_s=cfg.poll_deadline_s,
+            )
+            for url in cls.urls(cfg, cfg.press_feeds)
+        ]
 
 
 def _text(el: ET.Element | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Engine,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from store import rollups
+from store.metrics import METRICS
 from store.schema import (
     CitizenReport,
     DeadLetter,
@@ -34,6 +36,9 @@ from store.schema import (
     SourceHealth,
 )
 from store.upsert import insert_for
+
+if TYPE_CHECKING:
+    import province
 
 # A dead letter keeps an excerpt of what was rejected, enough to see what a sender
 # got wrong; a flood of large payloads must not grow the store (or the ingest's
@@ -105,56 +110,64 @@ def write_batch(
     dead: Sequence[Dead] = (),
     dead_per_minute: int = DEAD_PER_MINUTE,
 ) -> BatchResult:
-    """Store readings and dead letters in one transaction.
+    """Store readings and dead letters in one transaction (``store_readings`` and
+    ``store_dead``)."""
+    with engine.begin() as conn:
+        inserted, duplicates, corrected = store_readings(conn, rows)
+        kept, dropped = store_dead(conn, dead, dead_per_minute)
+    return BatchResult(inserted, duplicates, kept, dropped, corrected)
+
+
+def store_readings(conn: Connection, rows: Sequence[Row]) -> tuple[int, int, int]:
+    """Store readings in ``conn``'s transaction: (inserted, duplicates, corrected).
 
     Readings are keyed by (sensor_id, metric, ts). A new key is inserted; the same key
     with the same value is a duplicate (a redelivery) and changes nothing; the same
     key with another value is the device's correction: it replaces the stored value,
     the old one is kept in ``reading_corrections`` and the rollups of that bucket are
     recomputed. Within one batch the last value of a key wins (arrival order).
-
-    Dead letters beyond ``dead_per_minute`` per channel and minute are counted in
-    ``dead_letter_minutes`` but not kept.
     """
-    inserted: list[tuple[str, str, int, float]] = []
+    if not rows:
+        return 0, 0, 0
     unique: dict[tuple[str, str, int], float] = {}
     corrected = 0
-    kept: list[Dead] = []
-    with engine.begin() as conn:
-        if rows:
-            for r in rows:
-                unique[(r.sensor_id, r.metric, r.ts_ms)] = r.value
-            inserted = _insert_readings(conn, unique)
-            if inserted:
-                for size in rollups.ROLLUPS:
-                    rollups.merge(conn, size, rollups.deltas(inserted, size))
-                _merge_latest(conn, inserted)
-            if len(inserted) < len(unique):
-                done = {(i[0], i[1], i[2]) for i in inserted}
-                repeats = {k: v for k, v in unique.items() if k not in done}
-                corrected = _apply_corrections(conn, repeats)
-        if dead:
-            kept = _cap_dead(conn, dead, dead_per_minute)
-            if kept:
-                conn.execute(
-                    DeadLetter.__table__.insert(),
-                    [
-                        {
-                            "source": d.source[:300],
-                            "payload": d.payload[: MAX_PAYLOAD_CHARS + 100],
-                            "reason": d.reason[:MAX_REASON_CHARS],
-                            "ts": d.ts_ms,
-                        }
-                        for d in kept
-                    ],
-                )
-    return BatchResult(
-        len(inserted),
-        len(rows) - len(inserted) - corrected,
-        len(kept),
-        len(dead) - len(kept),
-        corrected,
-    )
+    for r in rows:
+        unique[(r.sensor_id, r.metric, r.ts_ms)] = r.value
+    inserted = _insert_readings(conn, unique)
+    if inserted:
+        for size in rollups.ROLLUPS:
+            rollups.merge(conn, size, rollups.deltas(inserted, size))
+        _merge_latest(conn, inserted)
+    if len(inserted) < len(unique):
+        done = {(i[0], i[1], i[2]) for i in inserted}
+        repeats = {k: v for k, v in unique.items() if k not in done}
+        corrected = _apply_corrections(conn, repeats)
+    return len(inserted), len(rows) - len(inserted) - corrected, corrected
+
+
+def store_dead(
+    conn: Connection, dead: Sequence[Dead], per_minute: int = DEAD_PER_MINUTE
+) -> tuple[int, int]:
+    """Store dead letters in ``conn``'s transaction: (kept, dropped). Those beyond
+    ``per_minute`` per channel and minute are counted in ``dead_letter_minutes`` but
+    not kept."""
+    if not dead:
+        return 0, 0
+    kept = _cap_dead(conn, dead, per_minute)
+    if kept:
+        conn.execute(
+            DeadLetter.__table__.insert(),
+            [
+                {
+                    "source": d.source[:300],
+                    "payload": d.payload[: MAX_PAYLOAD_CHARS + 100],
+                    "reason": d.reason[:MAX_REASON_CHARS],
+                    "ts": d.ts_ms,
+                }
+                for d in kept
+            ],
+        )
+    return len(kept), len(dead) - len(kept)
 
 
 def _cap_dead(conn: Connection, dead: Sequence[Dead], per_minute: int) -> list[Dead]:
@@ -385,6 +398,28 @@ def _merge_latest(conn, inserted: Iterable[tuple[str, str, int, float]]) -> None
         ),
         [{"sid": k, "seen": v} for k, v in sorted(seen.items())],
     )
+
+
+def sensor_rows(specs: Iterable[province.SensorSpec]) -> list[dict]:
+    """Sensor specs of the profile as rows of the sensors table (``sync_sensors``)."""
+    return [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "name": s.name,
+            "name_en": s.name_en,
+            "area": s.area,
+            "region": s.region,
+            "lat": s.lat,
+            "lon": s.lon,
+            "unit": METRICS[s.metrics[0]].unit,
+            "metrics": list(s.metrics),
+            "period_s": s.period_s,
+            "thresholds": dict(s.thresholds),
+            "synthetic": s.synthetic,
+        }
+        for s in specs
+    ]
 
 
 def sync_sensors(engine: Engine, sensors: Iterable[dict]) -> int:

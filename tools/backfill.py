@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 import config
 import province
 from simulators.sensors import SensorFleet
-from store import rollups
+from store import migrate, rollups, writes
+from store.db import make_engine
 from store.metrics import METRICS
 from store.schema import Reading
 from store.upsert import insert_for
@@ -92,17 +93,13 @@ def main() -> int:
     logging.basicConfig(
         level=cfg.log_level, format="%(asctime)s %(levelname)s %(message)s"
     )
-    from services import sensor_rows
-    from store import migrate, writes
-    from store.db import make_engine
-
     engine = make_engine(cfg.database_url)
     migrate.upgrade(engine)
     profile = province.load_profile(cfg.profile, known_metrics=set(METRICS))
     specs = province.build_fleet(
         profile, cfg.sim_sensors if args.size is None else args.size
     )
-    writes.sync_sensors(engine, sensor_rows(specs))
+    writes.sync_sensors(engine, writes.sensor_rows(specs))
     n = backfill(engine, specs, args.days, cfg.sim_seed, step_s=args.step)
     print(f"backfilled {n} readings")
     return 0

@@ -21,7 +21,6 @@ import pytest
 
 import province
 from security import policy
-from services import sensor_rows
 from store import alerting, runtime, writes
 from store.accounts import Principal
 from store.metrics import METRICS
@@ -47,7 +46,7 @@ def _specs() -> list[province.SensorSpec]:
 
 
 def _fresh(engine) -> None:
-    writes.sync_sensors(engine, sensor_rows(_specs()))
+    writes.sync_sensors(engine, writes.sensor_rows(_specs()))
 
 
 def _failing(engine) -> None:

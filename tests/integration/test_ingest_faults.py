@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from datasources import mqtt_ingest
 from datasources.mqtt_ingest import IngestSettings, MqttIngest, bounded_lock_wait
 from datasources.spill import Parsed
 from mqtt_url import parse_broker_url
@@ -284,13 +285,15 @@ def test_a_spill_replay_that_fails_half_way_writes_no_dead_letter_twice(
         )
     calls = []
 
-    def flaky_write_batch(engine, rows, dead=(), *args):  # noqa: ANN001
-        calls.append(len(rows))
+    real_write = mqtt_ingest.write_messages
+
+    def flaky_write_messages(engine, routes, messages, *args):  # noqa: ANN001
+        calls.append(len(messages))
         if len(calls) == 2:
             raise OperationalError("INSERT", {}, sqlite3.OperationalError("locked"))
-        return writes.write_batch(engine, rows, dead, *args)
+        return real_write(engine, routes, messages, *args)
 
-    monkeypatch.setattr("datasources.mqtt_ingest.write_batch", flaky_write_batch)
+    monkeypatch.setattr(mqtt_ingest, "write_messages", flaky_write_messages)
     with pytest.raises(OperationalError):
         ingest._replay_spill()
     ingest._replay_spill()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import config
-from services import Services
+from processes import Services
 from store import runtime
 from tests.conftest import free_port
 from tests.helpers import wait_for

@@ -30,7 +30,7 @@ def _emit(level: str) -> str:
     logs.configure(level, stream=out)
     for name in ROUTINE:
         logging.getLogger(name).info("routine of %s", name)
-    logging.getLogger("services").info("62 sensors registered")
+    logging.getLogger("processes").info("62 sensors registered")
     logging.getLogger("apscheduler.scheduler").warning("job missed")
     return out.getvalue()
 

@@ -177,11 +177,11 @@ def test_a_file_that_is_not_json_is_refused_with_its_name(tmp_path):
 
 
 def test_the_simulated_open311_system_files_only_the_profiles_services(profile):
-    from simulators.systems import SERVICES
+    from types import SimpleNamespace
 
-    assert {code for code, *_ in SERVICES} <= {s.code for s in profile.services}
-    for code, name, agency, *_ in SERVICES:
-        assert (profile.service(code).name, profile.service(code).agency) == (
-            name,
-            agency,
-        )
+    from simulators.systems.open311 import COMPLAINTS, services_json
+
+    server = SimpleNamespace(profile=profile)
+    listed = [(s["service_code"], s["service_name"]) for s in services_json(server)]
+    assert listed == [(s.code, s.name) for s in profile.services]
+    assert set(COMPLAINTS) <= {s.code for s in profile.services}

@@ -21,11 +21,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 import config as config_module
 import province
 from config import Config
+from datasources import registry
 from datasources.broker import EmbeddedBroker
 from datasources.mqtt_ingest import IngestSettings, MqttIngest
-from datasources.open311 import Open311Poller
-from datasources.pollers import Poller
-from datasources.press_rss import RssPoller
 from datasources.scheduler import start_scheduler
 from store import accounts, audit, migrate, runtime, writes
 from store.db import make_engine
@@ -33,52 +31,6 @@ from store.metrics import METRICS
 from store.schema import Reading
 
 log = logging.getLogger(__name__)
-
-
-def sensor_rows(specs: list[province.SensorSpec]) -> list[dict]:
-    """Sensor specs of the profile as rows of the sensors table."""
-    return [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "name": s.name,
-            "name_en": s.name_en,
-            "area": s.area,
-            "region": s.region,
-            "lat": s.lat,
-            "lon": s.lon,
-            "unit": METRICS[s.metrics[0]].unit,
-            "metrics": list(s.metrics),
-            "period_s": s.period_s,
-            "thresholds": dict(s.thresholds),
-            "synthetic": s.synthetic,
-        }
-        for s in specs
-    ]
-
-
-def build_pollers(cfg: Config) -> list[Poller]:
-    feeds = list(cfg.press_feeds)
-    if not feeds and cfg.simulate:
-        feeds = [f"http://127.0.0.1:{cfg.sim_http_port}/press/rss.xml"]
-    deadline = cfg.poll_deadline_s
-    pollers: list[Poller] = [
-        RssPoller(url, name=f"rss:{url}", interval_s=60, deadline_s=deadline)
-        for url in feeds
-    ]
-    open311 = cfg.open311_url
-    if not open311 and cfg.simulate:
-        open311 = f"http://127.0.0.1:{cfg.sim_http_port}/open311/v2"
-    if open311:
-        pollers.append(
-            Open311Poller(
-                open311,
-                interval_s=60,
-                api_key=cfg.open311_api_key or None,
-                deadline_s=deadline,
-            )
-        )
-    return pollers
 
 
 def open_store(cfg: Config) -> Engine:
@@ -183,7 +135,7 @@ class Services:
         fleet_specs = province.build_fleet(
             profile, cfg.sim_sensors if cfg.simulate else 0
         )
-        writes.sync_sensors(self.engine, sensor_rows(fleet_specs))
+        writes.sync_sensors(self.engine, writes.sensor_rows(fleet_specs))
         log.info("%d sensors registered from %s", len(fleet_specs), cfg.profile.name)
 
         needs_broker = cfg.runs("ingest") or (cfg.role == "all" and cfg.simulate)
@@ -227,7 +179,7 @@ class Services:
         if cfg.role == "all" and cfg.simulate:
             self._start_simulators(profile, fleet_specs)
         if cfg.runs("pollers"):
-            pollers = build_pollers(cfg)
+            pollers = registry.build_all(cfg)
             if pollers:
                 self.scheduler, self.http_client = start_scheduler(
                     self.engine, pollers, timeout_s=cfg.poll_timeout_s

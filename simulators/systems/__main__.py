@@ -1,0 +1,5 @@
+"""python -m simulators.systems --port 8061"""
+
+from simulators.systems import main
+
+raise SystemExit(main())
