@@ -4,7 +4,7 @@ two heads, and `alembic upgrade head` then refuses to start the app; this fails 
 
 The rule for a new migration: name it `NNNN_what.py` with the next number, set
 `revision = "NNNN"` and `down_revision` to the current head (`alembic heads`), and run
-the suite (tests/integration/test_store.py also checks the models against the
+the suite (tests/integration/store/test_store.py also checks the models against the
 migrated schema on both databases)."""
 
 from __future__ import annotations

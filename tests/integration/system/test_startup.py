@@ -22,7 +22,7 @@ from store import runtime
 from tests.conftest import free_port
 from tests.helpers import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOISE = ("Running job", "executed successfully", "setup plugin", "Serving on")
 
 

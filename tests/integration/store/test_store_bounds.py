@@ -20,7 +20,7 @@ from store.schema import (
 )
 from store.writes import Dead, Row, now_ms, payload_text
 from tests.helpers import sensor_row
-from tests.integration.test_store import _rollup_rows
+from tests.integration.store.test_store import _rollup_rows
 
 MINUTE = 60_000
 T0 = (now_ms() // 3_600_000 - 2) * 3_600_000  # the start of an hour, 2 hours ago
