@@ -78,22 +78,8 @@ class Open311Source(Source):
 
     name = Open311Poller.kind
     settings = (
-        Setting(
-            "IOC_OPEN311_URL",
-            "open311_url",
-            str,
-            "",
-            "Open311 GeoReport v2 base URL of the citizens' feedback system "
-            "(…/open311/v2); empty = the simulated one when simulating",
-        ),
-        Setting(
-            "IOC_OPEN311_API_KEY",
-            "open311_api_key",
-            str,
-            "",
-            "API key the Open311 poller sends as its api_key parameter, when that "
-            "system asks for one",
-        ),
+        Setting("IOC_OPEN311_URL", "open311_url", str),
+        Setting("IOC_OPEN311_API_KEY", "open311_api_key", str),
     )
     simulated_path = "/open311/v2"
 

@@ -53,16 +53,7 @@ class PressRssSource(Source):
     """One poller per feed of IOC_PRESS_FEEDS (the simulated feed when simulating)."""
 
     name = RssPoller.kind
-    settings = (
-        Setting(
-            "IOC_PRESS_FEEDS",
-            "press_feeds",
-            tuple,
-            "",
-            "Comma-separated RSS 2.0 feed URLs to monitor; empty = the "
-            "simulated feed when simulating",
-        ),
-    )
+    settings = (Setting("IOC_PRESS_FEEDS", "press_feeds", tuple),)
     simulated_path = "/press/rss.xml"
 
     @classmethod

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+import config
 from config import Config
 from datasources.pollers import Poller
 
@@ -17,14 +18,25 @@ from datasources.pollers import Poller
 @dataclass(frozen=True)
 class Setting:
     """A setting a source reads: ``env`` is its variable, ``attr`` the Config field
-    that holds it once checked (config.py reads it; the README's table documents it).
-    ``type`` is the Python type of that field (a tuple: comma-separated values)."""
+    that holds it once checked, ``type`` that field's Python type (a tuple:
+    comma-separated values). Its default and help are config.py's (``config.SETTINGS``,
+    from which the README's table is made), never a second copy."""
 
     env: str
     attr: str
     type: type
-    default: str
-    help: str
+
+    @property
+    def declared(self) -> config.Setting:
+        return next(s for s in config.SETTINGS if s.name == self.env)
+
+    @property
+    def default(self) -> str:
+        return self.declared.default
+
+    @property
+    def help(self) -> str:
+        return self.declared.help
 
 
 class Source(ABC):
