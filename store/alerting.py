@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select, tuple_, update
 from sqlalchemy.engine import Connection
 
+from store import levels
 from store.queries import freshness
 from store.schema import Alert, AlertRule, LatestValue, Rollup1m, Sensor
 from store.upsert import insert_for
@@ -102,20 +103,11 @@ def judge_fixed(rule: Rule, value: float) -> Verdict:
 def judge_sensor_levels(thresholds: dict, value: float, margin: float = 0.0) -> Verdict:
     """A value against a sensor's own levels {warn, alarm, low_warn, low_alarm}: alarm
     raises critical, warn raises warning; clear only once inside every warn level."""
-    for level, severity in (("alarm", "critical"), ("warn", "warning")):
-        high, low = thresholds.get(level), thresholds.get(f"low_{level}")
-        if high is not None and value >= high:
-            return Verdict("fire", severity, value, float(high))
-        if low is not None and value <= low:
-            return Verdict("fire", severity, value, float(low))
-    high, low = thresholds.get("warn"), thresholds.get("low_warn")
-    if high is None and low is None:
-        return CLEAR
-    if (high is None or value < high - margin) and (
-        low is None or value > low + margin
-    ):
-        return CLEAR
-    return HOLD
+    name, limit = levels.grade(value, thresholds)
+    if limit is not None:
+        severity = "critical" if name == levels.ALARM else "warning"
+        return Verdict("fire", severity, value, float(limit))
+    return CLEAR if levels.cleared(value, thresholds, margin) else HOLD
 
 
 @dataclass
