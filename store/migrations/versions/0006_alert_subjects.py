@@ -50,7 +50,9 @@ def upgrade() -> None:
                 "subject_id", sa.String(length=200), nullable=False, server_default=""
             )
         )
-    op.execute(sa.text("UPDATE alerts SET subject_kind = 'sensor', subject_id = sensor_id"))
+    op.execute(
+        sa.text("UPDATE alerts SET subject_kind = 'sensor', subject_id = sensor_id")
+    )
     with op.batch_alter_table("alerts") as batch:
         batch.alter_column("subject_kind", server_default=None)
         batch.alter_column("subject_id", server_default=None)
