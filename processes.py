@@ -77,7 +77,7 @@ def bootstrap_accounts(engine: Engine, cfg: Config) -> None:
         audit.record(
             engine,
             "system",
-            "user.create",
+            "users.create",
             cfg.admin_user,
             {"roles": ["admin"], "first_admin": True},
             actor_kind="system",
@@ -97,7 +97,7 @@ def bootstrap_accounts(engine: Engine, cfg: Config) -> None:
         audit.record(
             engine,
             "system",
-            "apikey.issue",
+            "apikeys.issue",
             "IOC_API_KEY",
             {"roles": [cfg.api_key_role]},
             actor_kind="system",

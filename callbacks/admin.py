@@ -103,7 +103,7 @@ def create_user(
     roles: list | None,
     domains: list | None,
 ) -> tuple:
-    require("users.manage")
+    require("users.create")
     lang = current_lang()
     username = clean_text(username).strip().lower()
     roles, domains = _strings(roles), _strings(domains)
@@ -117,9 +117,9 @@ def create_user(
             domains,
         )
     except accounts.AccountError as exc:
-        record("user.create", username[:64], {"error": exc.key}, outcome="refused")
+        record("users.create", username[:64], {"error": exc.key}, outcome="refused")
         return t(exc.key, lang), "danger", True, no_update, no_update
-    record("user.create", username, {"roles": roles, "domains": domains})
+    record("users.create", username, {"roles": roles, "domains": domains})
     done = t("admin.user.created", lang, user=username)
     return done, "success", True, now_ms(), ""
 
@@ -161,7 +161,7 @@ def edit_user(
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and not any(clicks):
         raise PreventUpdate
-    who = require("users.manage")
+    who = require("users.update")
     lang = current_lang()
     keep = (no_update,) * 6
     if trigger == Ids.EDIT_CANCEL:
@@ -187,9 +187,9 @@ def edit_user(
                 password=clean_text(password) or None,
             )
         except accounts.AccountError as exc:
-            record("user.update", target, {"error": exc.key}, outcome="refused")
+            record("users.update", target, {"error": exc.key}, outcome="refused")
             return True, target, *keep, t(exc.key, lang), True, no_update
-        record("user.update", target, changed)
+        record("users.update", target, changed)
         return False, None, *keep, "", False, now_ms()
     uid = clean_key(trigger.get("id")) if isinstance(trigger, dict) else None
     if uid is None:
@@ -286,14 +286,15 @@ def issue_or_revoke_key(
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and not any(revokes):
         raise PreventUpdate
-    who = require("apikeys.manage")
+    revoke = isinstance(trigger, dict)
+    who = require("apikeys.revoke" if revoke else "apikeys.issue")
     lang = current_lang()
-    if isinstance(trigger, dict):
+    if revoke:
         key_id = clean_key(trigger.get("id"))
         if key_id is None:
             raise PreventUpdate
         if accounts.revoke_api_key(get_engine(), key_id):
-            record("apikey.revoke", key_id)
+            record("apikeys.revoke", key_id)
         return t("admin.key.revoked", lang), "warning", True, now_ms()
     roles, domains, name = _strings(roles), _strings(domains), clean_text(name)
     try:
@@ -301,9 +302,9 @@ def issue_or_revoke_key(
             get_engine(), name or "", roles, who.name, domains
         )
     except accounts.AccountError as exc:
-        record("apikey.issue", (name or "")[:100], {"error": exc.key}, "refused")
+        record("apikeys.issue", (name or "")[:100], {"error": exc.key}, "refused")
         return t(exc.key, lang), "danger", True, no_update
-    record("apikey.issue", key_id, {"name": name, "roles": roles})
+    record("apikeys.issue", key_id, {"name": name, "roles": roles})
     shown = [
         html.P(t("admin.key.once", lang), className="mb-1"),
         html.Code(key, id="admin-key-value", className="user-select-all fs-6"),
@@ -442,7 +443,7 @@ def export_audit(
     ).drop(columns=["at_ms"])
     for col in ("actor", "target", "detail", "user_agent"):
         out[col] = out[col].map(csv_safe)
-    record("report.download", "audit_log.csv", {"rows": len(out), "range": rng})
+    record("reports.export", "audit_log.csv", {"rows": len(out), "range": rng})
     # Excel opens UTF-8 CSV with a BOM with Vietnamese names intact.
     return dcc.send_string(
         "\ufeff" + out.to_csv(index=False), f"nhat-ky-{now_ms()}.csv"

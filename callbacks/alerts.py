@@ -12,6 +12,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import Forbidden
 
 from components.tables import table
 from i18n import T, fmt_age, fmt_datetime, fmt_number, metric_label, t, unit_label
@@ -19,12 +20,14 @@ from layouts._filters import area_names, clean_key, clean_text, url_search
 from layouts._shell import current_lang
 from layouts.alerts import FILTERS, REFRESH_MS, Ids, clean_filters
 from security import policy
-from security.session import current, record, require
-from store import alerting, frames
+from security.session import caller, current, require
+from store import alerting, frames, subjects
 from store.memo import TTLMemo, freeze
 from store.metrics import METRICS
 from store.runtime import get_engine
 from store.writes import now_ms
+from usecases import FORBIDDEN, NOT_FOUND, UseCaseError
+from usecases import alerts as alert_usecases
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[o
         ]
         if pd.notna(a["escalated_ms"]) and a["state"] != "resolved":
             severity.append(escalated)
-        name = a["sensor_name"] if lang == "vi" else a["sensor_name_en"]
+        name = subjects.display_name(a, lang)
         what = metric_label(a["metric"], lang) if a["metric"] else ""
         if pd.notna(a["acked_ms"]):
             ack: object = [
@@ -125,7 +128,7 @@ def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[o
                 severity,
                 state_badges[a["state"]],
                 [
-                    html.Div(name or a["sensor_id"]),
+                    html.Div(name),
                     html.Small(
                         areas.get(a["area"], a["area"]),
                         className="text-body-secondary",
@@ -301,7 +304,7 @@ def refresh(
                 t("alerts.col.raised", lang),
                 t("alerts.col.ack", lang),
             ],
-            alert_rows(df, lang, policy.can(who, "alerts.ack")),
+            alert_rows(df, lang, policy.can(who, policy.ALERTS_ACK)),
             id="alerts-list",
         )
         if len(df) >= LIST_MAX:
@@ -313,7 +316,7 @@ def refresh(
                 body,
             ]
     rules = (
-        _rules_table(lang, policy.can(who, "alerts.rules"))
+        _rules_table(lang, policy.can(who, policy.ALERTS_RULES))
         if ctx.triggered_id != Ids.INTERVAL
         else no_update
     )
@@ -362,28 +365,26 @@ def acknowledge(
     # A redraw of the table re-creates the buttons with no clicks: nothing to do.
     if isinstance(trigger, dict) and not any(clicks):
         raise PreventUpdate
-    who = require("alerts.ack")
-    if trigger == Ids.ACK_CANCEL:
-        return False, None, no_update, "", False, no_update
     if trigger == Ids.ACK_CONFIRM:
         target, note = clean_key(target), clean_text(note)
         if target is None:
             raise PreventUpdate
-        if alerting.alerts(
-            get_engine(), alert_id=target, domains=policy.visible_domains(who)
-        ).empty:
-            raise PreventUpdate
         try:
-            alerting.acknowledge(get_engine(), target, who.display_name, note or "")
-        except alerting.AlertError as exc:
-            record("alert.ack", target, {"error": exc.key}, outcome="refused")
+            alert_usecases.acknowledge(get_engine(), caller(), target, note or "")
+        except UseCaseError as exc:
+            if exc.reason == FORBIDDEN:
+                raise Forbidden(exc.action) from exc
+            if exc.reason == NOT_FOUND:
+                raise PreventUpdate from exc
             return True, target, no_update, t(exc.key, lang), True, no_update
         except SQLAlchemyError as exc:
             log.warning("could not acknowledge alert %s: %s", target, exc)
             err = t("common.store_down", lang, error=type(exc).__name__)
             return True, target, no_update, err, True, no_update
-        record("alert.ack", target, {"note": (note or "")[:200]})
         return False, None, no_update, "", False, {"id": target, "at": now_ms()}
+    require(policy.ALERTS_ACK)
+    if trigger == Ids.ACK_CANCEL:
+        return False, None, no_update, "", False, no_update
     # A button of the table: only a real click opens the dialog (a redraw of the
     # table re-creates the buttons with no clicks).
     if not isinstance(trigger, dict) or not any(clicks):
@@ -399,7 +400,7 @@ def acknowledge(
         x
         for x in (
             t(f"alerts.sev.{a['severity']}", lang),
-            (a["sensor_name"] if lang == "vi" else a["sensor_name_en"]) or "",
+            subjects.display_name(a, lang),
             metric_label(a["metric"], lang) if a["metric"] else "",
             _value_text(a, "last_value", lang),
         )
@@ -443,16 +444,10 @@ def edit_rule(
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and not any(clicks):
         raise PreventUpdate
-    who = require("alerts.rules")
     keep = (no_update,) * 5
-    if trigger == Ids.RULE_CANCEL:
-        return False, None, *keep, "", False, no_update
     if trigger == Ids.RULE_SAVE:
         target = clean_key(target)
         if target is None:
-            raise PreventUpdate
-        rule = alerting.rules(get_engine()).set_index("id")
-        if target not in rule.index:
             raise PreventUpdate
         changes: dict[str, object] = {
             "severity": severity,
@@ -460,16 +455,20 @@ def edit_rule(
             "escalate_after_s": None
             if escalate_min is None
             else float(escalate_min) * 60,
+            "threshold": threshold,
         }
-        if not pd.isna(rule.loc[target, "threshold"]):
-            changes["threshold"] = threshold
         try:
-            alerting.update_rule(get_engine(), target, who.display_name, **changes)
-        except alerting.AlertError as exc:
-            record("rule.update", target, {"error": exc.key}, outcome="refused")
+            alert_usecases.update_rule(get_engine(), caller(), target, changes)
+        except UseCaseError as exc:
+            if exc.reason == FORBIDDEN:
+                raise Forbidden(exc.action) from exc
+            if exc.reason == NOT_FOUND:
+                raise PreventUpdate from exc
             return True, target, *keep, t(exc.key, lang), True, no_update
-        record("rule.update", target, _jsonable(changes))
         return False, None, *keep, "", False, {"id": target, "at": now_ms()}
+    require(policy.ALERTS_RULES)
+    if trigger == Ids.RULE_CANCEL:
+        return False, None, *keep, "", False, no_update
     if not isinstance(trigger, dict) or not any(clicks):
         raise PreventUpdate
     rules = alerting.rules(get_engine()).set_index("id")
@@ -490,13 +489,6 @@ def edit_rule(
         False,
         no_update,
     )
-
-
-def _jsonable(changes: dict) -> dict:
-    return {
-        k: (v if v is None or isinstance(v, (bool, int, float, str)) else str(v))
-        for k, v in changes.items()
-    }
 
 
 @callback(

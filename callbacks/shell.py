@@ -12,7 +12,7 @@ from i18n import LANG_COOKIE, fmt_datetime, fmt_number, metric_label
 from layouts._shell import ALERT_POLL_MS, Ids, current_lang
 from security import policy
 from security.session import current
-from store import alerting
+from store import alerting, subjects
 from store.memo import memo
 from store.runtime import get_engine
 
@@ -61,11 +61,9 @@ def toggle_menu(_n: int | None, is_open: bool) -> bool:
 
 
 def alert_text(row: dict, lang: str) -> str:
-    """One line for a critical alert: where, what, how much, since when."""
-    name = (row["sensor_name"] if lang == "vi" else row["sensor_name_en"]) or row[
-        "sensor_id"
-    ]
-    parts = [name]
+    """One line for a critical alert: about what, which metric, how much, since
+    when."""
+    parts = [subjects.display_name(row, lang)]
     if row["metric"]:
         value = row["last_value"]
         shown = "" if value is None else " " + fmt_number(float(value), lang, 1)

@@ -19,12 +19,22 @@ from store.accounts import ROLES, Principal
 
 __all__ = ["DOMAINS", "ROLES", "can", "can_view", "page_rule", "ACTIONS"]
 
-# Actions (server-side checks in the callbacks and API routes that write).
+ALERTS_ACK = "alerts.ack"
+ALERTS_RULES = "alerts.rules"
+
+# Actions (server-side checks in the callbacks and API routes that write). A write
+# is audited under the name of the action it needed: one vocabulary for both
+# (store.audit.RENAMED maps the older audit names on display).
 ACTIONS: dict[str, frozenset[str]] = {
-    "alerts.ack": frozenset({"duty_officer"}),
-    "alerts.rules": frozenset({"admin"}),
+    ALERTS_ACK: frozenset({"duty_officer"}),
+    ALERTS_RULES: frozenset({"admin"}),
+    # Reading the accounts and keys sections; each write has its own action.
     "users.manage": frozenset({"admin"}),
+    "users.create": frozenset({"admin"}),
+    "users.update": frozenset({"admin"}),
     "apikeys.manage": frozenset({"admin"}),
+    "apikeys.issue": frozenset({"admin"}),
+    "apikeys.revoke": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     "reports.export": frozenset(ROLES),
     "directives.issue": frozenset({"leader"}),
@@ -32,6 +42,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     # citizens domain, which the page rule of /y-kien checks).
     "feedback.submit": frozenset({"leader", "duty_officer", "staff"}),
 }
+
+# What the audit trail records that is no policy action: anyone's sign-in and
+# sign-out, one's own password, and the refusals themselves.
+ACCESS_DENIED = "access.denied"
+EVENTS = frozenset({"login", "logout", "user.password", ACCESS_DENIED})
 
 _WATCH = frozenset({"leader", "duty_officer", "admin"})
 _READERS = {

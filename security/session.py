@@ -13,6 +13,7 @@ from security import policy
 from store import audit
 from store.accounts import Principal
 from store.runtime import get_engine
+from usecases import Caller
 
 COOKIE = "ioc_session"
 LOGIN_PATH = "/dang-nhap"
@@ -90,6 +91,18 @@ def record(
         ip=client_ip(),
         user_agent=request.headers.get("User-Agent", "") if _has_request() else "",
         outcome=outcome,
+    )
+
+
+def caller() -> Caller:
+    """Who asks and from where, for a use case (usecases)."""
+    if not _has_request():
+        return Caller(None)
+    return Caller(
+        current(),
+        client_ip(),
+        request.headers.get("User-Agent", ""),
+        request.path,
     )
 
 

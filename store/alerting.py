@@ -11,7 +11,7 @@ partial unique index on open episodes makes a second insert of the same episode 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,15 +19,16 @@ from sqlalchemy import Engine, and_, func, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 import province
+from store import levels
 from store.queries import freshness
 from store.schema import Alert, AlertRule, LatestValue, Rollup1m, Sensor
+from store.subjects import SENSOR, check_kind, names_of
 from store.upsert import insert_for
 from store.writes import now_ms
 
 log = logging.getLogger(__name__)
 
 SEVERITIES = ("info", "warning", "critical")
-RULE_KINDS = ("threshold", "rate", "stale")
 OPS = (">=", "<=")
 STATES = ("open", "acknowledged", "resolved")
 MAX_NAME = 100
@@ -92,20 +93,11 @@ def judge_fixed(rule: Rule, value: float) -> Verdict:
 def judge_sensor_levels(thresholds: dict, value: float, margin: float = 0.0) -> Verdict:
     """A value against a sensor's own levels {warn, alarm, low_warn, low_alarm}: alarm
     raises critical, warn raises warning; clear only once inside every warn level."""
-    for level, severity in (("alarm", "critical"), ("warn", "warning")):
-        high, low = thresholds.get(level), thresholds.get(f"low_{level}")
-        if high is not None and value >= high:
-            return Verdict("fire", severity, value, float(high))
-        if low is not None and value <= low:
-            return Verdict("fire", severity, value, float(low))
-    high, low = thresholds.get("warn"), thresholds.get("low_warn")
-    if high is None and low is None:
-        return CLEAR
-    if (high is None or value < high - margin) and (
-        low is None or value > low + margin
-    ):
-        return CLEAR
-    return HOLD
+    name, limit = levels.grade(value, thresholds)
+    if limit is not None:
+        severity = "critical" if name == levels.ALARM else "warning"
+        return Verdict("fire", severity, value, float(limit))
+    return CLEAR if levels.cleared(value, thresholds, margin) else HOLD
 
 
 @dataclass
@@ -137,6 +129,46 @@ def load_rules(conn: Connection) -> list[Rule]:
     return [Rule(*row) for row in rows]
 
 
+# An episode's key: rule id, subject kind, subject id, metric ('' when none).
+Key = tuple[int, str, str, str]
+
+
+@dataclass
+class Subjects:
+    """The subjects of one kind an evaluation looks at, read once for all its rules:
+    ``by_id`` each subject's fields; ``shared`` what that kind's judges share (for
+    sensors: the latest value of each (sensor, metric))."""
+
+    by_id: dict[str, dict]
+    shared: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubjectSource:
+    """How an evaluation reads the subjects of a kind (``load(conn, pairs)``, where
+    ``pairs`` is what a batch touched or None for everything) and where a subject
+    lies (``place(subject)`` -> (domain, area); the domain is used when the rule
+    names none)."""
+
+    load: Callable[[Connection, set[tuple[str, str]] | None], Subjects]
+    place: Callable[[dict], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A rule kind: which subjects it judges, and ``judge(conn, rule, subjects, at)``
+    -> {(subject id, metric): Verdict}. ``extreme_since(conn, subject id, metric,
+    since_ms, low)`` adds the readings between two evaluations to an episode's peak;
+    ``low_side`` False: its episodes are never about a value too low."""
+
+    subject_kind: str
+    judge: Callable[[Connection, Rule, Subjects, int], dict[tuple[str, str], Verdict]]
+    extreme_since: Callable[[Connection, str, str, int, bool], list[float]] | None = (
+        None
+    )
+    low_side: bool = True
+
+
 def evaluate(
     engine: Engine,
     at_ms: int | None = None,
@@ -144,25 +176,56 @@ def evaluate(
 ) -> EvalResult:
     """Judge the enabled rules and move episodes on, in one transaction.
 
-    ``pairs`` (sensor_id, metric) limits the work to what a batch touched: stale rules
-    then only clear (the sensor just spoke), and nothing not named is resolved.
+    ``pairs`` (sensor_id, metric) limits the work to what a batch touched: only
+    rules about sensors run, stale rules then only clear (the sensor just spoke),
+    and nothing not named is resolved.
     """
     at = now_ms() if at_ms is None else at_ms
     touched = None if pairs is None else set(pairs)
     result = EvalResult()
     with engine.begin() as conn:
         rules = load_rules(conn)
-        sensors = _sensors(conn, None if touched is None else {s for s, _ in touched})
-        latest = _latest(conn, touched)
-        verdicts: dict[tuple[int, str, str], Verdict] = {}
+        loaded: dict[str, Subjects] = {}
+        verdicts: dict[Key, Verdict] = {}
         for rule in rules:
-            verdicts.update(_judge(conn, rule, sensors, latest, at))
-        _apply(conn, rules, verdicts, at, result)
+            judge = JUDGES.get(rule.kind)
+            if judge is None:
+                _unknown_kind(rule)
+                continue
+            kind = judge.subject_kind
+            if touched is not None and kind != SENSOR:
+                continue
+            if kind not in loaded:
+                loaded[kind] = SUBJECT_SOURCES[kind].load(conn, touched)
+            for (sid, metric), v in judge.judge(conn, rule, loaded[kind], at).items():
+                verdicts[(rule.id, kind, sid, metric)] = v
+        _apply(conn, rules, verdicts, loaded, at, result)
         if touched is None:
             result.escalated = _escalate(conn, rules, at)
     if result.raised:
         log.info("raised %d alert(s): %s", len(result.raised), result.raised)
     return result
+
+
+_WARNED: set[int] = set()
+
+
+def _unknown_kind(rule: Rule) -> None:
+    if rule.id not in _WARNED:  # once per process, not every few seconds
+        _WARNED.add(rule.id)
+        log.warning("rule %s has kind %r, which no judge knows", rule.id, rule.kind)
+
+
+# -- sensors: the first kind of subject ------------------------------------------------
+
+
+def _load_sensors(conn: Connection, pairs: set[tuple[str, str]] | None) -> Subjects:
+    sensors = _sensors(conn, None if pairs is None else {s for s, _ in pairs})
+    return Subjects(sensors, {"latest": _latest(conn, pairs)})
+
+
+def _sensor_place(s: dict) -> tuple[str, str]:
+    return province.kind_domain(s.get("kind")), s.get("area", "")
 
 
 def _sensors(conn: Connection, ids: set[str] | None) -> dict[str, dict]:
@@ -189,47 +252,69 @@ def _latest(
     return {(r.sensor_id, r.metric): (r.ts, r.value) for r in conn.execute(stmt)}
 
 
-def _judge(
-    conn: Connection,
-    rule: Rule,
-    sensors: dict[str, dict],
-    latest: dict[tuple[str, str], tuple[int, float]],
-    at: int,
-) -> dict[tuple[int, str, str], Verdict]:
-    out: dict[tuple[int, str, str], Verdict] = {}
-    if rule.kind == "stale":
-        for sid, s in sensors.items():
-            if s["synthetic"] or not rule.watches(sid, s["kind"]):
-                continue
-            state = freshness(s["last_seen_ms"], s["period_s"], at)
-            if state in ("stale", "offline"):
-                age_s = (at - s["last_seen_ms"]) / 1000
-                limit = 3 * s["period_s"]
-                out[(rule.id, sid, "")] = Verdict("fire", rule.severity, age_s, limit)
-            elif state == "ok":
-                out[(rule.id, sid, "")] = CLEAR
-        return out
-    wanted = [
-        (sid, metric, ts, value)
-        for (sid, metric), (ts, value) in latest.items()
-        if sid in sensors
-        and rule.watches(sid, sensors[sid]["kind"])
-        and (rule.metric is None or rule.metric == metric)
-    ]
-    past = _values_before(conn, rule, wanted) if rule.kind == "rate" else {}
-    for sid, metric, _ts, value in wanted:
-        s = sensors[sid]
-        key = (rule.id, sid, metric)
+def _judge_stale(
+    _conn: Connection, rule: Rule, subjects: Subjects, at: int
+) -> dict[tuple[str, str], Verdict]:
+    """The sensor has sent nothing for 3 x its period."""
+    out: dict[tuple[str, str], Verdict] = {}
+    for sid, s in subjects.by_id.items():
+        if s["synthetic"] or not rule.watches(sid, s["kind"]):
+            continue
+        state = freshness(s["last_seen_ms"], s["period_s"], at)
+        if state in ("stale", "offline"):
+            age_s = (at - s["last_seen_ms"]) / 1000
+            limit = 3 * s["period_s"]
+            out[(sid, "")] = Verdict("fire", rule.severity, age_s, limit)
+        elif state == "ok":
+            out[(sid, "")] = CLEAR
+    return out
+
+
+def _watched_values(
+    rule: Rule, subjects: Subjects, at: int, out: dict[tuple[str, str], Verdict]
+) -> list[tuple[str, str, int, float]]:
+    """The fresh (sensor, metric, ts, value) a rule watches; an old value neither
+    raises nor clears (HOLD in ``out``)."""
+    sensors, fresh = subjects.by_id, []
+    for (sid, metric), (ts, value) in subjects.shared["latest"].items():
+        s = sensors.get(sid)
+        if s is None or not rule.watches(sid, s["kind"]):
+            continue
+        if rule.metric is not None and rule.metric != metric:
+            continue
         if freshness(s["last_seen_ms"], s["period_s"], at) != "ok":
-            out[key] = HOLD  # an old value neither raises nor clears
-        elif rule.kind == "threshold" and rule.threshold is None:
-            levels = (s["thresholds"] or {}).get(metric)
-            if levels:
-                out[key] = judge_sensor_levels(levels, value, rule.clear_margin)
-        elif rule.kind == "threshold":
-            out[key] = judge_fixed(rule, value)
-        elif rule.kind == "rate" and (sid, metric) in past:
-            out[key] = judge_fixed(rule, value - past[(sid, metric)])
+            out[(sid, metric)] = HOLD
+        else:
+            fresh.append((sid, metric, ts, value))
+    return fresh
+
+
+def _judge_threshold(
+    _conn: Connection, rule: Rule, subjects: Subjects, at: int
+) -> dict[tuple[str, str], Verdict]:
+    """``metric`` against the rule's threshold, or (threshold NULL) against each
+    sensor's own levels."""
+    out: dict[tuple[str, str], Verdict] = {}
+    for sid, metric, _ts, value in _watched_values(rule, subjects, at, out):
+        if rule.threshold is not None:
+            out[(sid, metric)] = judge_fixed(rule, value)
+            continue
+        own = (subjects.by_id[sid]["thresholds"] or {}).get(metric)
+        if own:
+            out[(sid, metric)] = judge_sensor_levels(own, value, rule.clear_margin)
+    return out
+
+
+def _judge_rate(
+    conn: Connection, rule: Rule, subjects: Subjects, at: int
+) -> dict[tuple[str, str], Verdict]:
+    """The change of ``metric`` over ``window_s`` against the threshold."""
+    out: dict[tuple[str, str], Verdict] = {}
+    fresh = _watched_values(rule, subjects, at, out)
+    past = _values_before(conn, rule, fresh)
+    for sid, metric, _ts, value in fresh:
+        if (sid, metric) in past:
+            out[(sid, metric)] = judge_fixed(rule, value - past[(sid, metric)])
     return out
 
 
@@ -252,10 +337,43 @@ def _values_before(
     return out
 
 
+def _extreme_since(
+    conn: Connection, sensor_id: str, metric: str, since_ms: int, low: bool
+) -> list[float]:
+    """The lowest or highest minute extreme of the pair since the episode began (from
+    the minute before it was raised, where the reading that raised it may lie)."""
+    r = Rollup1m.__table__.c
+    start = since_ms - since_ms % 60_000 - 60_000
+    agg = func.min(r.min) if low else func.max(r.max)
+    value = conn.execute(
+        select(agg).where(
+            r.sensor_id == sensor_id, r.metric == metric, r.bucket >= start
+        )
+    ).scalar()
+    return [] if value is None else [float(value)]
+
+
+# -- the registries: a new kind of subject or rule is one entry here -------------------
+
+SUBJECT_SOURCES: dict[str, SubjectSource] = {
+    SENSOR: SubjectSource(_load_sensors, _sensor_place),
+}
+JUDGES: dict[str, Judge] = {
+    "threshold": Judge(SENSOR, _judge_threshold, extreme_since=_extreme_since),
+    "rate": Judge(SENSOR, _judge_rate),
+    "stale": Judge(SENSOR, _judge_stale, low_side=False),
+}
+RULE_KINDS = tuple(JUDGES)
+
+
+# -- the lifecycle, the same for every subject -----------------------------------------
+
+
 def _apply(
     conn: Connection,
     rules: list[Rule],
-    verdicts: dict[tuple[int, str, str], Verdict],
+    verdicts: dict[Key, Verdict],
+    loaded: dict[str, Subjects],
     at: int,
     result: EvalResult,
 ) -> None:
@@ -266,30 +384,41 @@ def _apply(
         return
     open_rows = conn.execute(
         select(
-            a.id, a.rule_id, a.sensor_id, a.metric, a.severity, a.peak, a.raised_ms
+            a.id,
+            a.rule_id,
+            a.subject_kind,
+            a.subject_id,
+            a.metric,
+            a.severity,
+            a.peak,
+            a.raised_ms,
         ).where(a.resolved_ms.is_(None), a.rule_id.in_(rule_ids))
     ).all()
-    open_by_key = {(o.rule_id, o.sensor_id, o.metric): o for o in open_rows}
-    sensors = _sensors(conn, {k[1] for k, v in verdicts.items() if v.status == "fire"})
+    open_by_key = {
+        (o.rule_id, o.subject_kind, o.subject_id, o.metric): o for o in open_rows
+    }
     for key, v in verdicts.items():
         episode = open_by_key.get(key)
+        rule = by_id[key[0]]
         if v.status == "clear" and episode is not None:
             conn.execute(update(Alert).where(a.id == episode.id).values(resolved_ms=at))
             result.resolved += 1
         elif v.status == "fire" and episode is None:
-            rule = by_id[key[0]]
-            s = sensors.get(key[1], {})
-            new_id = _raise(conn, rule, key, v, s, at)
+            subject = loaded[key[1]].by_id.get(key[2], {})
+            place = SUBJECT_SOURCES[key[1]].place(subject)
+            new_id = _raise(conn, rule, key, v, place, at)
             if new_id is not None:
                 result.raised.append(new_id)
         elif v.status == "fire":
-            rule = by_id[key[0]]
+            judge = JUDGES[rule.kind]
             worse = SEVERITIES.index(v.severity) > SEVERITIES.index(episode.severity)
-            low = _low_side(rule, v)
+            low = judge.low_side and _low_side(rule, v)
             candidates = [x for x in (episode.peak, v.value) if x is not None]
-            if rule.kind == "threshold":
+            if judge.extreme_since is not None:
                 # Readings between two evaluations count too, not only the newest.
-                candidates += _extreme_since(conn, key, episode.raised_ms, low)
+                candidates += judge.extreme_since(
+                    conn, key[2], key[3], episode.raised_ms, low
+                )
             peak = (min if low else max)(candidates) if candidates else None
             values = {"last_value": v.value, "last_ms": at, "peak": peak}
             if worse:
@@ -298,24 +427,8 @@ def _apply(
             result.updated += 1
 
 
-def _extreme_since(
-    conn: Connection, key: tuple[int, str, str], since_ms: int, low: bool
-) -> list[float]:
-    """The lowest or highest minute extreme of the pair since the episode began (from
-    the minute before it was raised, where the reading that raised it may lie)."""
-    r = Rollup1m.__table__.c
-    start = since_ms - since_ms % 60_000 - 60_000
-    agg = func.min(r.min) if low else func.max(r.max)
-    value = conn.execute(
-        select(agg).where(r.sensor_id == key[1], r.metric == key[2], r.bucket >= start)
-    ).scalar()
-    return [] if value is None else [float(value)]
-
-
 def _low_side(rule: Rule, v: Verdict) -> bool:
     """Whether the episode is about a value too low (the peak is then a minimum)."""
-    if rule.kind == "stale":
-        return False
     if rule.threshold is None:
         return v.limit is not None and v.value is not None and v.value <= v.limit
     return rule.op == "<="
@@ -324,9 +437,9 @@ def _low_side(rule: Rule, v: Verdict) -> bool:
 def _raise(
     conn: Connection,
     rule: Rule,
-    key: tuple[int, str, str],
+    key: Key,
     v: Verdict,
-    s: dict,
+    place: tuple[str, str],
     at: int,
 ) -> int | None:
     table = Alert.__table__
@@ -334,10 +447,11 @@ def _raise(
         insert_for(conn, table)
         .values(
             rule_id=rule.id,
-            sensor_id=key[1],
-            metric=key[2],
-            domain=rule.domain or province.kind_domain(s.get("kind")),
-            area=s.get("area", ""),
+            subject_kind=check_kind(key[1]),
+            subject_id=key[2],
+            metric=key[3],
+            domain=rule.domain or place[0],
+            area=place[1],
             severity=v.severity,
             raised_ms=at,
             value=v.value,
@@ -409,11 +523,17 @@ def acknowledge(
     log.info("alert %s acknowledged by %s", alert_id, by)
 
 
+# Columns of the alert frame that repeat the subject of sensor alerts.
+SENSOR_COLUMNS = ("sensor_id", "sensor_name", "sensor_name_en")
 ALERT_COLUMNS = [
     "id",
     "rule_id",
     "rule_name",
     "rule_kind",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "subject_name_en",
     "sensor_id",
     "sensor_name",
     "sensor_name_en",
@@ -447,19 +567,22 @@ def alerts(
     alert_id: int | None = None,
     domains: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Alerts newest first, with their rule and sensor. Columns: ALERT_COLUMNS; state
-    is 'open' (unacknowledged), 'acknowledged' or 'resolved'. ``domains``: only
-    these domains (None: all) - what a staff member may read."""
+    """Alerts newest first, with their rule and subject. Columns: ALERT_COLUMNS;
+    state is 'open' (unacknowledged), 'acknowledged' or 'resolved'; subject_name(_en)
+    come from the subject kind's labeller (store.subjects), '' when it has none;
+    sensor_id and sensor_name(_en) repeat the subject for sensor alerts (None
+    otherwise), as before subjects. ``region`` filters on the sensor's region.
+    ``domains``: only these domains (None: all) - what a staff member may read."""
     a, r, s = Alert.__table__.c, AlertRule.__table__.c, Sensor.__table__.c
+    is_sensor = and_(a.subject_kind == SENSOR, s.id == a.subject_id)
     stmt = (
         select(
             a.id,
             a.rule_id,
             r.name,
             r.kind,
-            a.sensor_id,
-            s.name,
-            s.name_en,
+            a.subject_kind,
+            a.subject_id,
             a.metric,
             a.domain,
             a.area,
@@ -478,7 +601,7 @@ def alerts(
             a.resolved_ms,
         )
         .join(AlertRule.__table__, r.id == a.rule_id, isouter=True)
-        .join(Sensor.__table__, s.id == a.sensor_id, isouter=True)
+        .join(Sensor.__table__, is_sensor, isouter=True)
         .order_by(a.raised_ms.desc(), a.id.desc())
         .limit(max(1, min(limit, 5000)))
     )
@@ -500,18 +623,27 @@ def alerts(
         stmt = stmt.where(a.domain.in_(sorted(domains)))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    cols = [c for c in ALERT_COLUMNS if c != "state"]
-    df = pd.DataFrame(rows, columns=cols)
-    df.insert(
-        ALERT_COLUMNS.index("state"),
-        "state",
-        [
+        labels = names_of(conn, {(x.subject_kind, x.subject_id) for x in rows})
+    derived = ("state", "subject_name", "subject_name_en") + SENSOR_COLUMNS
+    df = pd.DataFrame(rows, columns=[c for c in ALERT_COLUMNS if c not in derived])
+    keys = list(zip(df["subject_kind"], df["subject_id"], strict=True))
+    names = [labels.get(k, ("", "")) for k in keys]
+    sensor = [k[0] == SENSOR for k in keys]
+    pairs = list(zip(names, sensor, strict=True))
+    extra = {
+        "subject_name": [n[0] for n in names],
+        "subject_name_en": [n[1] for n in names],
+        "sensor_id": [k[1] if y else None for k, y in zip(keys, sensor, strict=True)],
+        "sensor_name": [n[0] if y else None for n, y in pairs],
+        "sensor_name_en": [n[1] if y else None for n, y in pairs],
+        "state": [
             "resolved"
             if pd.notna(res)
             else ("acknowledged" if pd.notna(ack) else "open")
             for res, ack in zip(df["resolved_ms"], df["acked_ms"], strict=True)
         ],
-    )
+    }
+    df = df.assign(**extra)[ALERT_COLUMNS]
     for c in ("raised_ms", "last_ms", "acked_ms", "escalated_ms", "resolved_ms"):
         df[c] = df[c].astype("Int64")
     return df
@@ -522,8 +654,10 @@ def unresolved_sensors(engine: Engine, severity: str = "critical") -> set[str]:
     a map rings in red. One small query on the unresolved episodes."""
     a = Alert.__table__.c
     stmt = (
-        select(a.sensor_id)
-        .where(a.resolved_ms.is_(None), a.severity == severity)
+        select(a.subject_id)
+        .where(
+            a.resolved_ms.is_(None), a.severity == severity, a.subject_kind == SENSOR
+        )
         .distinct()
         .limit(10_000)
     )

@@ -27,6 +27,28 @@ COLUMNS = [
 ]
 MAX_ROWS = 5000
 
+# Audit names of before the audit spoke the policy's vocabulary (security.policy
+# ACTIONS): old rows keep them (the table refuses UPDATE), reads show the new name.
+RENAMED = {
+    "alert.ack": "alerts.ack",
+    "rule.update": "alerts.rules",
+    "user.create": "users.create",
+    "user.update": "users.update",
+    "apikey.issue": "apikeys.issue",
+    "apikey.revoke": "apikeys.revoke",
+    "report.download": "reports.export",
+}
+
+
+def canonical(action: str) -> str:
+    return RENAMED.get(action, action)
+
+
+def _names_of(action: str) -> list[str]:
+    """``action`` and the old names that mean it."""
+    new = canonical(action)
+    return sorted({new, *(old for old, n in RENAMED.items() if n == new)})
+
 
 def record(
     engine: Engine,
@@ -68,12 +90,13 @@ def entries(
     until_ms: int | None = None,
     limit: int = 500,
 ) -> pd.DataFrame:
-    """Newest first, at most ``limit`` (capped at MAX_ROWS); columns COLUMNS."""
+    """Newest first, at most ``limit`` (capped at MAX_ROWS); columns COLUMNS, with
+    old action names as their new ones (``action`` finds rows under either)."""
     q = select(*(getattr(AuditEntry, c) for c in COLUMNS))
     if actor:
         q = q.where(AuditEntry.actor == actor)
     if action:
-        q = q.where(AuditEntry.action == action)
+        q = q.where(AuditEntry.action.in_(_names_of(action)))
     if since_ms is not None:
         q = q.where(AuditEntry.at_ms >= since_ms)
     if until_ms is not None:
@@ -82,13 +105,13 @@ def entries(
     q = q.limit(max(1, min(int(limit), MAX_ROWS)))
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    return pd.DataFrame(rows, columns=COLUMNS)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["action"] = df["action"].map(canonical)
+    return df
 
 
 def actions(engine: Engine) -> list[str]:
+    """The actions in the trail (old names as their new ones), sorted."""
     with engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(AuditEntry.action).distinct().order_by(AuditEntry.action)
-            ).scalars()
-        )
+        found = conn.execute(select(AuditEntry.action).distinct()).scalars()
+        return sorted({canonical(a) for a in found})

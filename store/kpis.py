@@ -115,11 +115,13 @@ class KpiProvider:
 
 def status_of(value: float | None, target: float, better: str) -> str:
     """good when the target is met, warn within 20 % of it, bad beyond."""
+    from store import levels  # the shared threshold function (store/levels.py)
+
     if value is None:
         return "nodata"
-    if better == "lower":
-        return "good" if value <= target else "warn" if value <= target * 1.2 else "bad"
-    return "good" if value >= target else "warn" if value >= target * 0.8 else "bad"
+    limits = levels.target_limits(target, better)
+    name, _limit = levels.grade(value, limits, inclusive=False)
+    return {levels.ALARM: "bad", levels.WARN: "warn"}.get(name, "good")
 
 
 def _is_night(at_ms: int) -> bool:

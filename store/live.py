@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from store import levels
 from store.queries import freshness
 from store.rollups import MINUTE_MS
 from store.schema import LatestValue, Rollup1m, Sensor
@@ -53,16 +54,8 @@ def level(value: float | None, limits: dict | None) -> str:
     low_alarm} (each optional)."""
     if value is None or not isinstance(limits, dict) or value != value:  # NaN
         return "ok"
-    lim = {k: v for k, v in limits.items() if v is not None}
-    if ("alarm" in lim and value >= lim["alarm"]) or (
-        "low_alarm" in lim and value <= lim["low_alarm"]
-    ):
-        return "alarm"
-    if ("warn" in lim and value >= lim["warn"]) or (
-        "low_warn" in lim and value <= lim["low_warn"]
-    ):
-        return "warning"
-    return "ok"
+    name, _limit = levels.grade(value, limits)
+    return {levels.ALARM: "alarm", levels.WARN: "warning"}.get(name, "ok")
 
 
 def panel_state(fresh: str, lvl: str) -> str:

@@ -7,13 +7,38 @@ primary key (sensor_id, metric, ts) is the index every time-series query walks.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Float, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON
 
 
 class Base(DeclarativeBase):
     pass
+
+
+# What an alert may be about (store.subjects names and labels them); the CHECK
+# constraint of alerts.subject_kind holds the same list (migration 0006).
+ALERT_SUBJECT_KINDS = (
+    "sensor",
+    "camera",
+    "document",
+    "directive",
+    "citizen_report",
+    "feed",
+    "security_event",
+)
+SUBJECT_KIND_CHECK = "subject_kind IN ({})".format(
+    ", ".join(f"'{k}'" for k in ALERT_SUBJECT_KINDS)
+)
 
 
 class Sensor(Base):
@@ -224,23 +249,26 @@ class AlertRule(Base):
 
 
 class Alert(Base):
-    """One episode of one rule on one sensor and metric: raised once, updated while it
-    lasts, acknowledged by a person, resolved when the condition clears. The partial
-    unique index lets only one open episode exist per (rule, sensor, metric), so two
-    evaluators racing cannot raise it twice."""
+    """One episode of one rule on one subject (a sensor, a camera, a document...; see
+    store.subjects) and metric: raised once, updated while it lasts, acknowledged by
+    a person, resolved when the condition clears. The partial unique index lets only
+    one open episode exist per (rule, subject, metric), so two evaluators racing
+    cannot raise it twice. ``metric`` is '' for subjects without metrics."""
 
     __tablename__ = "alerts"
     __table_args__ = (
         Index(
             "ux_alerts_open_episode",
             "rule_id",
-            "sensor_id",
+            "subject_kind",
+            "subject_id",
             "metric",
             unique=True,
             sqlite_where=text("resolved_ms IS NULL"),
             postgresql_where=text("resolved_ms IS NULL"),
         ),
         Index("ix_alerts_raised", "raised_ms"),
+        CheckConstraint(SUBJECT_KIND_CHECK, name="ck_alerts_subject_kind"),
     )
 
     id: Mapped[int] = mapped_column(
@@ -249,7 +277,9 @@ class Alert(Base):
         autoincrement=True,
     )
     rule_id: Mapped[int] = mapped_column(Integer)
-    sensor_id: Mapped[str] = mapped_column(String(128))
+    # One of store.subjects.SUBJECT_KINDS, and the subject's id in its own table.
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(200))
     metric: Mapped[str] = mapped_column(String(32), default="")
     domain: Mapped[str] = mapped_column(String(32), default="")
     area: Mapped[str] = mapped_column(String(64), default="")

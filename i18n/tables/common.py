@@ -25,6 +25,10 @@ T: dict[str, dict[str, str]] = {
     "common.edit": {"vi": "Sửa", "en": "Edit"},
     "common.yes": {"vi": "Có", "en": "Yes"},
     "common.no": {"vi": "Không", "en": "No"},
+    "common.forbidden": {
+        "vi": "Bạn không có quyền thực hiện thao tác này.",
+        "en": "You may not do this.",
+    },
     "forbidden.title": {"vi": "Không có quyền", "en": "Not allowed"},
     "error.busy": {
         "vi": "Phiên làm việc này đang có quá nhiều yêu cầu cùng lúc; "

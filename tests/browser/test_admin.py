@@ -87,7 +87,7 @@ def test_admin_adds_a_user_issues_a_key_and_reads_the_trail(dash_duo, app):
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "admin-audit-1180x820.png"))
     trail = audit.entries(engine)
     mine = trail[trail["actor"] == admin]
-    assert {"login", "user.create", "apikey.issue"} <= set(mine["action"])
+    assert {"login", "users.create", "apikeys.issue"} <= set(mine["action"])
     assert dash_duo.get_logs() == []
 
 

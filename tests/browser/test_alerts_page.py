@@ -64,7 +64,7 @@ def test_acknowledge_a_critical_alert(dash_duo, app_with_alert, width, height):
         "Đã gọi trạm quan trắc",
         "acknowledged",
     )
-    trail = audit.entries(engine, action="alert.ack")
+    trail = audit.entries(engine, action="alerts.ack")
     assert list(trail[["actor", "target", "outcome"]].iloc[0]) == [
         username,
         str(a["id"]),

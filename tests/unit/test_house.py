@@ -57,6 +57,22 @@ def _imports(path: Path) -> set[str]:
             },
         ),
         ("callbacks", {"paho", "datasources", "simulators"}),
+        # Use cases serve callbacks and API routes alike: no Dash, no Flask request.
+        (
+            "usecases",
+            {
+                "dash",
+                "dash_bootstrap_components",
+                "flask",
+                "werkzeug",
+                "paho",
+                "layouts",
+                "callbacks",
+                "api",
+                "datasources",
+                "simulators",
+            },
+        ),
         ("layouts", {"paho", "datasources", "simulators", "sqlalchemy"}),
     ],
 )

@@ -200,7 +200,7 @@ def test_acknowledging_needs_the_duty_officer_role_and_is_audited(store):
         "Trần Thị Bình",
         "Đã xử lý",
     )
-    done = audit.entries(store, action="alert.ack")
+    done = audit.entries(store, action="alerts.ack")
     assert list(done[["actor", "target", "outcome"]].iloc[0]) == [
         duty_name,
         str(alert_id),
@@ -239,7 +239,7 @@ def test_editing_a_rule_needs_the_admin_role_and_is_audited(store):
     resp = _rule_save(admin, rule_id)
     assert resp.status_code == 200, resp.get_data(as_text=True)
     assert alerting.rules(store).set_index("id").loc[rule_id, "severity"] == "critical"
-    entry = audit.entries(store, action="rule.update").iloc[0]
+    entry = audit.entries(store, action="alerts.rules").iloc[0]
     assert entry["target"] == str(rule_id) and entry["detail"]["severity"] == "critical"
 
 
@@ -270,7 +270,7 @@ def test_only_an_admin_creates_users_and_the_trail_says_who(store):
     assert _create_user(admin, "cuong.le", ["staff"]).status_code == 200
     user = next(u for u in accounts.users(store) if u["username"] == "cuong.le")
     assert user["roles"] == ["staff"]
-    entry = audit.entries(store, action="user.create").iloc[0]
+    entry = audit.entries(store, action="users.create").iloc[0]
     assert (entry["actor"], entry["target"]) == (admin_name, "cuong.le")
     # The new account signs in with its password.
     assert login(_server().test_client(), "cuong.le").status_code == 303
@@ -323,7 +323,7 @@ def test_api_acknowledge_needs_a_duty_officer_key_and_is_audited(store):
     assert resp.status_code == 200, resp.get_json()
     assert duty.post(url, json={}).status_code == 409  # already acknowledged
     assert duty.post(url, json={"note": 5}).status_code == 400
-    trail = audit.entries(store, action="alert.ack")
+    trail = audit.entries(store, action="alerts.ack")
     assert list(trail["outcome"]) == ["refused", "ok"]  # newest first: the 409
     assert set(trail["actor"]) == {"key:test"}
     denied = audit.entries(store, action="access.denied")
@@ -745,7 +745,7 @@ def test_exporting_the_audit_trail_is_for_admins_and_is_itself_audited(store):
     assert sent["filename"].endswith(".csv") and "test.write" in csv_text
     # A formula in the trail stays text in a spreadsheet (CSV injection).
     assert "'=HYPERLINK" in csv_text
-    entry = audit.entries(store, action="report.download").iloc[0]
+    entry = audit.entries(store, action="reports.export").iloc[0]
     assert (entry["actor"], entry["target"]) == (admin_name, "audit_log.csv")
 
 
@@ -781,7 +781,9 @@ def test_an_admin_revokes_a_key_through_the_page_and_it_stops_at_once(store):
     assert (
         probe.get("/api/v1/sensors", headers={"X-API-Key": api_key}).status_code == 401
     )
-    assert audit.entries(store, action="apikey.revoke").iloc[0]["target"] == str(key_id)
+    assert audit.entries(store, action="apikeys.revoke").iloc[0]["target"] == str(
+        key_id
+    )
 
 
 # -- the overview shows staff their own domains only ----------------------------------

@@ -352,3 +352,14 @@ def test_api_refuses_bad_alert_filters(api, query, parameter):
     resp = api.get(f"/api/v1/alerts?{query}")
     assert resp.status_code == 400
     assert resp.get_json()["error"]["parameter"] == parameter
+
+
+def test_api_alerts_name_their_subject_and_keep_the_sensor_field(api):
+    a = api.get("/api/v1/alerts").get_json()["alerts"][0]
+    assert a["sensor"] == STATION
+    assert a["subject"] == {
+        "kind": "sensor",
+        "id": STATION,
+        "name": "Trạm Kinh Bắc",
+        "name_en": "Kinh Bac",
+    }
