@@ -8,14 +8,12 @@ dead letters, ack after commit), so another kind of message is one more ``Route`
 
 paho-mqtt 2.x with ``manual_ack=True`` on a persistent session: a QoS 1 message is
 acknowledged only once the transaction holding its readings has committed (or it was
-spilled
-to disk with fsync), so a crash before that means redelivery, never loss. Redelivered
-messages
-are harmless: readings are insert-or-ignore on (sensor, metric, ts).
+spilled to disk with fsync), so a crash before that means redelivery, never loss.
+Redelivered messages are harmless: readings are insert-or-ignore on (sensor, metric,
+ts).
 
 Threads: paho's network loop parses each message and puts it on a bounded queue; one
-writer
-thread takes batches off it, writes them in one transaction and sends the acks.
+writer thread takes batches off it, writes them in one transaction and sends the acks.
 """
 
 from __future__ import annotations
@@ -121,9 +119,8 @@ class Route:
 
 
 class SensorReadings:
-    """The sensor readings route: JSON or SenML readings (datasources.payloads) into
-    the readings table; a message from a sensor the store does not know is a dead
-    letter."""
+    """The sensor readings route: JSON or SenML readings (datasources.payloads) into the
+    readings table; a message from a sensor the store does not know is a dead letter."""
 
     def __init__(
         self, known_sensors: Callable[[], set[str]], refresh_s: float = 30.0

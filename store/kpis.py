@@ -13,7 +13,7 @@ Targets and their sources:
 - environment: PM2.5 ≤ 50 µg/m³, the 24-hour limit of QCVN 05:2023/BTNMT;
 - living: noise LAeq ≤ 70 dBA by day (6-21 h) and ≤ 55 dBA at night, QCVN 26:2010/BTNMT;
 - mobility: mean speed at the counted junctions ≥ 25 km/h (the province's congestion
-mark);
+  mark);
 - citizens: ≥ 80 % of the last 7 days' reports handled (closed).
 """
 

@@ -1,3 +1,2 @@
-"""Command-line tools (backfill) that join simulators and the store; not imported by
-the app
-at import time."""
+"""Command-line tools (backfill) that join simulators and the store; not imported by the
+app at import time."""

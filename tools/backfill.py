@@ -4,8 +4,7 @@ charts.
     python -m tools.backfill --days 30 [--step 600] [--size 0]
 
 Readings are insert-or-ignore, rollups are recomputed from raw rows for the range:
-running it
-twice, or over live data, double-counts nothing.
+running it twice, or over live data, double-counts nothing.
 """
 
 from __future__ import annotations
