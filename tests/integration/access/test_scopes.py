@@ -335,3 +335,30 @@ def test_an_unscoped_account_keeps_its_empty_scope(store):
     _id, key = accounts.issue_api_key(store, "k", ["staff"], "t", ["environment"])
     who = accounts.check_api_key(store, key)
     assert (who.departments, who.areas) == (frozenset(), frozenset())
+
+
+def test_the_overview_map_and_strip_show_an_area_scoped_reader_its_area(store):
+    from datasources.open311 import with_areas
+    from tests.integration.access.test_access import _overview
+
+    reports = [
+        _report("r-kinh-bac", "o-ga", 21.186, 106.076),
+        _report("r-tu-son", "ngap-ung", 21.12, 105.96),
+    ]
+    writes.upsert_citizen_reports(store, with_areas(reports, province.current()))
+    scope = {"areas": ("kinh-bac",)}
+    ward = _overview(session_client(store, ("staff",), ("environment",), **scope))
+    shown = json.dumps(ward["overview-map"], ensure_ascii=False)
+    assert NAMES["aq-kinh-bac-01"] in shown
+    assert NAMES["aq-tu-son-01"] not in shown and NAMES["aq-vo-cuong-01"] not in shown
+    strip = json.dumps(ward["overview-alerts"], ensure_ascii=False)
+    assert NAMES["aq-tu-son-01"] not in strip
+    # Citizens' staff of the ward see its report on the map, not Từ Sơn's.
+    citizens = _overview(session_client(store, ("staff",), ("citizens",), **scope))
+    shown = json.dumps(citizens["overview-map"], ensure_ascii=False)
+    flooding = province.current().service("ngap-ung").name
+    assert province.current().service("o-ga").name in shown
+    assert flooding not in shown
+    leader = _overview(session_client(store, ("leader",), **scope))
+    shown = json.dumps(leader["overview-map"], ensure_ascii=False)
+    assert NAMES["aq-tu-son-01"] in shown and flooding in shown
