@@ -274,9 +274,7 @@ def refresh(
         counts = alerting.counts(engine, domains, areas)
         key = (freeze(f), freeze(domains), freeze(areas), freeze(counts))
         if ctx.triggered_id == Ids.INTERVAL:
-            df, digest = _LISTS.get(
-                key, lambda: _alert_list(engine, f, domains, areas)
-            )
+            df, digest = _LISTS.get(key, lambda: _alert_list(engine, f, domains, areas))
         else:  # the user's own change (filters, an acknowledgement, a rule): afresh
             df, digest = _alert_list(engine, f, domains, areas)
             _LISTS.put(key, (df, digest))
