@@ -106,26 +106,44 @@ def area_options(lang: str) -> list[dict]:
 
 
 def _scope_pickers(departments_id: str, areas_id: str, lang: str) -> list:
-    """Departments and areas that narrow a staff member's domains (none: all)."""
+    """Departments and areas that narrow a staff member's domains (none: all),
+    folded away: most accounts are not narrowed."""
+    pickers = [
+        dbc.Col(
+            [
+                dbc.Label(t("admin.departments", lang), html_for=departments_id),
+                dcc.Dropdown(
+                    id=departments_id,
+                    options=department_options(lang),
+                    value=[],
+                    multi=True,
+                    placeholder=t("admin.scope.any", lang),
+                ),
+            ],
+            md=6,
+        ),
+        dbc.Col(
+            [
+                dbc.Label(t("admin.areas", lang), html_for=areas_id),
+                dcc.Dropdown(
+                    id=areas_id,
+                    options=area_options(lang),
+                    value=[],
+                    multi=True,
+                    placeholder=t("admin.scope.any", lang),
+                ),
+            ],
+            md=6,
+        ),
+    ]
     return [
-        dbc.Label(
-            t("admin.departments", lang), html_for=departments_id, className="mt-2"
-        ),
-        dcc.Dropdown(
-            id=departments_id,
-            options=department_options(lang),
-            value=[],
-            multi=True,
-            placeholder=t("admin.scope.any", lang),
-        ),
-        dbc.Label(t("admin.areas", lang), html_for=areas_id, className="mt-2"),
-        dcc.Dropdown(
-            id=areas_id,
-            options=area_options(lang),
-            value=[],
-            multi=True,
-            placeholder=t("admin.scope.any", lang),
-        ),
+        html.Details(
+            [
+                html.Summary(t("admin.scope.more", lang)),
+                dbc.Row(pickers, className="g-2 mt-1"),
+            ],
+            className="mt-2",
+        )
     ]
 
 
