@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -107,6 +108,34 @@ class Profile:
             a = self.areas[a.parent]
         return a.code
 
+    def descendants(self, codes: Iterable[str]) -> frozenset[str]:
+        """``codes`` and every area under them (a region: its wards); unknown codes
+        are left out."""
+        children: dict[str, list[str]] = {}
+        for area in self.areas.values():
+            if area.parent is not None:
+                children.setdefault(area.parent, []).append(area.code)
+        found: set[str] = set()
+        todo = [c for c in codes if c in self.areas]
+        while todo:
+            code = todo.pop()
+            if code not in found:
+                found.add(code)
+                todo += children.get(code, ())
+        return frozenset(found)
+
+    def area_at(self, lat: float, lon: float) -> str:
+        """The code of the ward whose centre is nearest (lat, lon): an approximation
+        (the profile keeps centroids, not boundaries); '' outside the bounds."""
+        if not self.contains(lat, lon):
+            return ""
+        wards = self.areas_at("ward") or list(self.areas.values())
+        scale = math.cos(math.radians(lat))
+        return min(
+            wards,
+            key=lambda a: (a.lat - lat) ** 2 + ((a.lon - lon) * scale) ** 2,
+        ).code
+
     @property
     def kind_domains(self) -> dict[str, str]:
         """The smart domain each sensor kind reports to (sensor_kinds.<k>.domain)."""
@@ -117,6 +146,12 @@ class Profile:
 
     def service(self, code: str) -> Service | None:
         return next((s for s in self.services if s.code == code), None)
+
+    def services_of(self, departments: Iterable[str]) -> list[str]:
+        """The codes of the services (kinds of citizen's report) these departments
+        handle."""
+        wanted = set(departments)
+        return [s.code for s in self.services if s.agency in wanted]
 
     def contains(self, lat: float, lon: float) -> bool:
         south, west, north, east = self.bounds

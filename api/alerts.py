@@ -79,7 +79,8 @@ def alerts() -> Response:
     severity = parse_choice("severity", args.get("severity"), set(alerting.SEVERITIES))
     domain = parse_choice("domain", args.get("domain"), set(catalogue.DOMAINS))
     district = parse_code("district", args.get("district"))
-    domains = policy.visible_domains(session.current())
+    who = session.current()
+    domains, areas = policy.visible_domains(who), policy.visible_areas(who)
     df = alerting.alerts(
         get_engine(),
         state=state,
@@ -88,12 +89,13 @@ def alerts() -> Response:
         region=district,
         limit=_limit(args.get("limit")),
         domains=domains,
+        areas=areas,
     )
     rows = frames.records(df)
     return jsonify(
         {
             "count": len(rows),
-            "counts": alerting.counts(get_engine(), domains),
+            "counts": alerting.counts(get_engine(), domains, areas),
             "alerts": [alert_json(r) for r in rows],
         }
     )

@@ -30,7 +30,8 @@ from werkzeug.exceptions import HTTPException
 import config
 import province
 from datasources.open311 import LIMITS, text_field
-from security.session import record, require
+from security import policy
+from security.session import current, record, require
 from security.web import open311_error
 from store import queries, writes
 from store.runtime import get_engine
@@ -183,6 +184,7 @@ def create_request() -> tuple[Response, int]:
                 "description": description,
                 "agency": dept.name if dept else service.agency,
                 "address": address,
+                "area": profile.area_at(lat, lon) if lat is not None else "",
                 "lat": lat,
                 "lon": lon,
                 "requested_ms": at,
@@ -220,6 +222,17 @@ def _records(df) -> list[dict]:  # noqa: ANN001 - a frame of queries.REPORT_COLU
     ]
 
 
+def _scoped(codes: list[str] | None) -> dict:
+    """The filters that keep a key to its scope: the services of its departments
+    (a service's agency is a department), within ``codes`` when asked, and its
+    areas."""
+    who = current()
+    own = policy.visible_services(who)
+    if own is not None:
+        codes = own if codes is None else [c for c in codes if c in own]
+    return {"service_codes": codes, "areas": policy.visible_areas(who)}
+
+
 @bp.get("/requests.json")
 def list_requests() -> Response:
     ids = None
@@ -250,9 +263,9 @@ def list_requests() -> Response:
         status=status,
         limit=MAX_LIST,
         ids=ids,
-        service_codes=codes,
         start_ms=start,
         end_ms=end,
+        **_scoped(codes),
     )
     return jsonify(_records(df))
 
@@ -261,7 +274,9 @@ def list_requests() -> Response:
 def one_request(request_id: str) -> Response:
     if not _ID.fullmatch(request_id):
         raise Open311Error(400, "not a service_request_id")
-    df = queries.citizen_reports(get_engine(), ids=[request_id], limit=1)
+    df = queries.citizen_reports(
+        get_engine(), ids=[request_id], limit=1, **_scoped(None)
+    )
     if df.empty:
         raise Open311Error(404, f"no request {request_id}")
     return jsonify(_records(df))

@@ -54,7 +54,13 @@ def sensors() -> Response:
     state = parse_choice(
         "state", request.args.get("state"), {"ok", "stale", "offline", "never"}
     )
-    df = queries.sensors(get_engine(), kind=kind, area=area, region=region)
+    df = queries.sensors(
+        get_engine(),
+        kind=kind,
+        area=area,
+        region=region,
+        areas=policy.visible_areas(current()),
+    )
     kinds = policy.readable_kinds(current())
     if kinds is not None:  # a staff key: its domains' sensors only
         df = df[df["kind"].isin(kinds)]
@@ -67,8 +73,8 @@ def sensors() -> Response:
 def _known_sensor(sensor_id: str) -> dict:
     parse_id("id", sensor_id)
     s = queries.sensor(get_engine(), sensor_id)
-    if s is None or not policy.reads_kind(current(), s.get("kind")):
-        raise _NotFound(sensor_id)  # another domain's sensor is not named either
+    if s is None or not policy.reads_sensor(current(), s.get("kind"), s.get("area")):
+        raise _NotFound(sensor_id)  # another scope's sensor is not named either
     return s
 
 

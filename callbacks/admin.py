@@ -12,6 +12,8 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 import catalogue
+import config
+import province
 from components.tables import table
 from i18n import T, fmt_datetime, t
 from layouts._filters import clean_key, clean_text
@@ -32,6 +34,30 @@ def _roles_text(roles: list[str], lang: str) -> str:
 
 def _domains_text(domains: list[str], lang: str) -> str:
     return ", ".join(t(f"nav.{d}", lang) for d in domains if d in catalogue.DOMAINS)
+
+
+def _profile() -> province.Profile:
+    return province.cached(str(config.load().profile))
+
+
+def _departments_text(codes: list[str], lang: str) -> str:
+    names = []
+    for code in codes:
+        d = _profile().department(code)
+        names.append(code if d is None else d.name if lang == "vi" else d.name_en)
+    return ", ".join(names)
+
+
+def _areas_text(codes: list[str], lang: str) -> str:
+    areas = _profile().areas
+    return ", ".join(
+        code
+        if code not in areas
+        else areas[code].name
+        if lang == "vi"
+        else areas[code].name_en
+        for code in codes
+    )
 
 
 def _strings(values: object) -> list[str]:
@@ -61,6 +87,8 @@ def users_table(_done: object, _n: int | None) -> object:
             u["display_name"],
             _roles_text(u["roles"], lang),
             _domains_text(u["domains"], lang),
+            _departments_text(u["departments"], lang),
+            _areas_text(u["areas"], lang),
             t("common.yes" if u["active"] else "common.no", lang),
             fmt_datetime(u["last_login_ms"], lang) if u["last_login_ms"] else "–",
         ]
@@ -73,6 +101,8 @@ def users_table(_done: object, _n: int | None) -> object:
             t("admin.user.name", lang),
             t("admin.roles", lang),
             t("admin.domains", lang),
+            t("admin.departments", lang),
+            t("admin.areas", lang),
             t("admin.user.active", lang),
             t("admin.user.last_login", lang),
         ],
@@ -93,6 +123,8 @@ def users_table(_done: object, _n: int | None) -> object:
     State(Ids.NEW_PASSWORD, "value"),
     State(Ids.NEW_ROLES, "value"),
     State(Ids.NEW_DOMAINS, "value"),
+    State(Ids.NEW_DEPARTMENTS, "value"),
+    State(Ids.NEW_AREAS, "value"),
     prevent_initial_call=True,
 )
 def create_user(
@@ -102,11 +134,14 @@ def create_user(
     password: str | None,
     roles: list | None,
     domains: list | None,
+    departments: list | None = None,
+    areas: list | None = None,
 ) -> tuple:
     require("users.create")
     lang = current_lang()
     username = clean_text(username).strip().lower()
     roles, domains = _strings(roles), _strings(domains)
+    departments, areas = _strings(departments), _strings(areas)
     try:
         accounts.create_user(
             get_engine(),
@@ -115,11 +150,20 @@ def create_user(
             roles,
             clean_text(name),
             domains,
+            departments,
+            areas,
+            profile=_profile(),
         )
     except accounts.AccountError as exc:
         record("users.create", username[:64], {"error": exc.key}, outcome="refused")
         return t(exc.key, lang), "danger", True, no_update, no_update
-    record("users.create", username, {"roles": roles, "domains": domains})
+    detail = {
+        "roles": roles,
+        "domains": domains,
+        "departments": departments,
+        "areas": areas,
+    }
+    record("users.create", username, detail)
     done = t("admin.user.created", lang, user=username)
     return done, "success", True, now_ms(), ""
 
@@ -131,6 +175,8 @@ def create_user(
     Output(Ids.EDIT_NAME, "value"),
     Output(Ids.EDIT_ROLES, "value"),
     Output(Ids.EDIT_DOMAINS, "value"),
+    Output(Ids.EDIT_DEPARTMENTS, "value"),
+    Output(Ids.EDIT_AREAS, "value"),
     Output(Ids.EDIT_ACTIVE, "value"),
     Output(Ids.EDIT_PASSWORD, "value"),
     Output(Ids.EDIT_ERROR, "children"),
@@ -145,6 +191,8 @@ def create_user(
     State(Ids.EDIT_DOMAINS, "value"),
     State(Ids.EDIT_ACTIVE, "value"),
     State(Ids.EDIT_PASSWORD, "value"),
+    State(Ids.EDIT_DEPARTMENTS, "value"),
+    State(Ids.EDIT_AREAS, "value"),
     prevent_initial_call=True,
 )
 def edit_user(
@@ -157,13 +205,15 @@ def edit_user(
     domains: list | None,
     active: bool | None,
     password: str | None,
+    departments: list | None = None,
+    areas: list | None = None,
 ) -> tuple:
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and not any(clicks):
         raise PreventUpdate
     who = require("users.update")
     lang = current_lang()
-    keep = (no_update,) * 6
+    keep = (no_update,) * 8
     if trigger == Ids.EDIT_CANCEL:
         return False, None, *keep, "", False, no_update
     if trigger == Ids.EDIT_SAVE:
@@ -182,6 +232,10 @@ def edit_user(
                 target,
                 roles=roles,
                 domains=domains,
+                # None from a client that sent no such field: left as it is.
+                departments=None if departments is None else _strings(departments),
+                areas=None if areas is None else _strings(areas),
+                profile=_profile(),
                 active=bool(active),
                 display_name=clean_text(name),
                 password=clean_text(password) or None,
@@ -204,6 +258,8 @@ def edit_user(
         user["display_name"],
         user["roles"],
         user["domains"],
+        user["departments"],
+        user["areas"],
         user["active"],
         "",
         "",
@@ -229,6 +285,8 @@ def keys_table(_done: object, _n: int | None) -> object:
                 k["prefix"] + "…",
                 _roles_text(k["roles"], lang),
                 _domains_text(k["domains"], lang),
+                _departments_text(k["departments"], lang),
+                _areas_text(k["areas"], lang),
                 f"{k['created_by']} · {fmt_datetime(k['created_ms'], lang)}",
                 fmt_datetime(k["last_used_ms"], lang) if k["last_used_ms"] else "–",
                 t(
@@ -255,6 +313,8 @@ def keys_table(_done: object, _n: int | None) -> object:
             t("admin.key.prefix", lang),
             t("admin.roles", lang),
             t("admin.domains", lang),
+            t("admin.departments", lang),
+            t("admin.areas", lang),
             t("admin.key.created", lang),
             t("admin.key.last_used", lang),
             "",
@@ -274,6 +334,8 @@ def keys_table(_done: object, _n: int | None) -> object:
     State(Ids.KEY_NAME, "value"),
     State(Ids.KEY_ROLES, "value"),
     State(Ids.KEY_DOMAINS, "value"),
+    State(Ids.KEY_DEPARTMENTS, "value"),
+    State(Ids.KEY_AREAS, "value"),
     prevent_initial_call=True,
 )
 def issue_or_revoke_key(
@@ -282,6 +344,8 @@ def issue_or_revoke_key(
     name: str | None,
     roles: list | None,
     domains: list | None,
+    departments: list | None = None,
+    areas: list | None = None,
 ) -> tuple:
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and not any(revokes):
@@ -297,14 +361,29 @@ def issue_or_revoke_key(
             record("apikeys.revoke", key_id)
         return t("admin.key.revoked", lang), "warning", True, now_ms()
     roles, domains, name = _strings(roles), _strings(domains), clean_text(name)
+    departments, areas = _strings(departments), _strings(areas)
     try:
         key_id, key = accounts.issue_api_key(
-            get_engine(), name or "", roles, who.name, domains
+            get_engine(),
+            name or "",
+            roles,
+            who.name,
+            domains,
+            departments=departments,
+            areas=areas,
+            profile=_profile(),
         )
     except accounts.AccountError as exc:
         record("apikeys.issue", (name or "")[:100], {"error": exc.key}, "refused")
         return t(exc.key, lang), "danger", True, no_update
-    record("apikeys.issue", key_id, {"name": name, "roles": roles})
+    detail = {
+        "name": name,
+        "roles": roles,
+        "domains": domains,
+        "departments": departments,
+        "areas": areas,
+    }
+    record("apikeys.issue", key_id, detail)
     shown = [
         html.P(t("admin.key.once", lang), className="mb-1"),
         html.Code(key, id="admin-key-value", className="user-select-all fs-6"),

@@ -267,16 +267,16 @@ def refresh(
         return msg, [], no_update, None
     engine = get_engine()
     who = current()
-    domains = policy.visible_domains(who)
+    domains, areas = policy.visible_domains(who), policy.visible_areas(who)
     try:
         # The counts are cheap and change with every new, acknowledged or resolved
         # alert: they key the shared list, so those show at the next tick.
-        counts = alerting.counts(engine, domains)
-        key = (freeze(f), freeze(domains), freeze(counts))
+        counts = alerting.counts(engine, domains, areas)
+        key = (freeze(f), freeze(domains), freeze(areas), freeze(counts))
         if ctx.triggered_id == Ids.INTERVAL:
-            df, digest = _LISTS.get(key, lambda: _alert_list(engine, f, domains))
+            df, digest = _LISTS.get(key, lambda: _alert_list(engine, f, domains, areas))
         else:  # the user's own change (filters, an acknowledgement, a rule): afresh
-            df, digest = _alert_list(engine, f, domains)
+            df, digest = _alert_list(engine, f, domains, areas)
             _LISTS.put(key, (df, digest))
     except SQLAlchemyError as exc:
         log.warning("alerts page could not read the store: %s", exc)
@@ -323,9 +323,12 @@ def refresh(
     return body, _counts(counts, lang), rules, sig
 
 
-def _alert_list(engine, f: dict, domains: frozenset[str] | None) -> tuple:  # noqa: ANN001
-    """The filtered alerts (at most LIST_MAX) and a digest of them, the same on every
-    worker (a tick answered by another worker compares equal)."""
+def _alert_list(  # noqa: ANN001
+    engine, f: dict, domains: frozenset[str] | None, areas: frozenset[str] | None
+) -> tuple:
+    """The filtered alerts (at most LIST_MAX) in the reader's domains and areas, and
+    a digest of them, the same on every worker (a tick answered by another worker
+    compares equal)."""
     df = alerting.alerts(
         engine,
         state=f["state"],
@@ -334,6 +337,7 @@ def _alert_list(engine, f: dict, domains: frozenset[str] | None) -> tuple:  # no
         region=f["district"],
         limit=LIST_MAX,
         domains=domains,
+        areas=areas,
     )
     digest = hashlib.blake2b(repr(df.values.tolist()).encode(), digest_size=12)
     return df, digest.hexdigest()

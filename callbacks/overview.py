@@ -56,11 +56,11 @@ def _trends(engine) -> dict[str, pd.DataFrame]:  # noqa: ANN001
 
 @memo(TICK_TTL_S, maxsize=64)
 def _alerts_now(  # noqa: ANN001
-    engine, domains: frozenset[str] | None
+    engine, domains: frozenset[str] | None, areas: frozenset[str] | None = None
 ) -> tuple[dict[str, int], pd.DataFrame]:
-    """Alert counts and open alerts in ``domains`` (None: all)."""
-    return alerting.counts(engine, domains), alerting.alerts(
-        engine, state="open", limit=50, domains=domains
+    """Alert counts and open alerts in ``domains`` and ``areas`` (None: all)."""
+    return alerting.counts(engine, domains, areas), alerting.alerts(
+        engine, state="open", limit=50, domains=domains, areas=areas
     )
 
 
@@ -70,12 +70,12 @@ def _readable(domain: str, domains: frozenset[str] | None) -> bool:
 
 @memo(TICK_TTL_S, maxsize=16)
 def _system_now(  # noqa: ANN001
-    engine, kinds: frozenset[str] | None
+    engine, kinds: frozenset[str] | None, areas: frozenset[str] | None = None
 ) -> tuple[dict[str, int], int | None, int | None]:
-    """Sensors reporting (of ``kinds``; None: all), rejected messages (only for
-    those who watch the data sources) and the time of the newest data."""
+    """Sensors reporting (of ``kinds`` in ``areas``; None: all), rejected messages
+    (only for those who watch the data sources) and the time of the newest data."""
     return (
-        queries.state_counts(engine, kinds=kinds),
+        queries.state_counts(engine, kinds=kinds, areas=areas),
         queries.dead_letter_count(engine) if kinds is None else None,
         queries.data_as_of(engine),
     )
@@ -108,7 +108,9 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
     domains = _ids(0)
     # Staff read the data of their own domains only: other tiles say so, and the
     # alerts and map layers are filtered (leaders, officers and admins read all).
-    readable = policy.visible_domains(current())
+    who = current()
+    readable = policy.visible_domains(who)
+    scope = (policy.visible_areas(who), _frozen(policy.visible_services(who)))
     redraw_sparks = tick % SPARK_EVERY == 0
     redraw_map = tick % MAP_EVERY == 0
     try:
@@ -116,9 +118,11 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
             d: k for d, k in _kpis_now(engine).items() if _readable(d, readable)
         }
         trends = _trends(engine) if redraw_sparks else {}
-        alert_counts, newest = _alerts_now(engine, readable)
-        counts, dead, as_of = _system_now(engine, policy.readable_kinds(current()))
-        shown = _map_and_press(engine, lang, drawn, readable) if redraw_map else None
+        alert_counts, newest = _alerts_now(engine, readable, scope[0])
+        counts, dead, as_of = _system_now(engine, policy.readable_kinds(who), scope[0])
+        shown = (
+            _map_and_press(engine, lang, drawn, readable, scope) if redraw_map else None
+        )
     except SQLAlchemyError as exc:
         log.warning("overview could not read the store: %s", exc)
         down = t("common.store_down", lang, error=type(exc).__name__)
@@ -234,12 +238,21 @@ def alert_strip(counts: dict[str, int], newest: pd.DataFrame, lang: str) -> list
     ]
 
 
+def _frozen(values: list[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
 def _map_and_press(  # noqa: ANN001
-    engine, lang: str, drawn: str | None, readable: frozenset[str] | None
+    engine,
+    lang: str,
+    drawn: str | None,
+    readable: frozenset[str] | None,
+    scope: tuple = (None, None),
 ) -> tuple:
     """(map figure, press list, signature) when what they show differs from what the
-    page drew (``drawn``), else no_update thrice."""
-    sig, inputs = _map_inputs(engine, lang, readable)
+    page drew (``drawn``), else no_update thrice. ``scope``: the reader's areas and
+    the services of its departments (None: not narrowed)."""
+    sig, inputs = _map_inputs(engine, lang, readable, *scope)
     if sig == drawn:
         return no_update, no_update, no_update
     figure = _MAPS.get(sig, lambda: _map(*inputs))
@@ -248,14 +261,18 @@ def _map_and_press(  # noqa: ANN001
 
 @memo(TICK_TTL_S, maxsize=64)
 def _map_inputs(  # noqa: ANN001
-    engine, lang: str, readable: frozenset[str] | None
+    engine,
+    lang: str,
+    readable: frozenset[str] | None,
+    areas: frozenset[str] | None = None,
+    services: frozenset[str] | None = None,
 ) -> tuple[str, tuple]:
-    """What the map and the press list show to a reader of ``readable`` domains, and
-    its signature (the same on every worker, so a tick answered by another worker
-    still matches)."""
+    """What the map and the press list show to a reader of ``readable`` domains (in
+    ``areas``; reports of ``services``), and its signature (the same on every
+    worker, so a tick answered by another worker still matches)."""
     cfg = config.load()
     profile = province.cached(str(cfg.profile))
-    sensors = queries.sensors(engine)
+    sensors = queries.sensors(engine, areas=areas)
     if readable is not None:
         domain_of = profile.kind_domains
         own = [_readable(domain_of.get(k, ""), readable) for k in sensors["kind"]]
@@ -268,7 +285,13 @@ def _map_inputs(  # noqa: ANN001
         {"name": a.name if lang == "vi" else a.name_en, "lat": a.lat, "lon": a.lon}
         for a in profile.areas_at(profile.filter_level)
     ]
-    reports = queries.citizen_reports(engine, status="open", limit=500)
+    reports = queries.citizen_reports(
+        engine,
+        status="open",
+        limit=500,
+        areas=areas,
+        service_codes=None if services is None else sorted(services),
+    )
     if not _readable("citizens", readable):
         reports = reports.iloc[0:0]
     labels = {

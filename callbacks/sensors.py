@@ -59,7 +59,12 @@ def load(kind: str | None, district: str | None, state: str | None):  # noqa: AN
     f = _filters(kind, district, state, lang)
     engine = get_engine()
     try:
-        panel, latest = live.panel(engine, kind=f["kind"], region=f["district"])
+        panel, latest = live.panel(
+            engine,
+            kind=f["kind"],
+            region=f["district"],
+            areas=policy.visible_areas(current()),
+        )
         panel = _own(panel)
         if f["state"]:
             panel = panel[panel["state"] == f["state"]]
@@ -126,9 +131,13 @@ def tick(visible: dict | None, state: str | None):  # noqa: ANN201
 
 
 def _own(panel: pd.DataFrame) -> pd.DataFrame:
-    """The rows of sensor kinds the user may read (staff: their domains' kinds)."""
-    kinds = policy.readable_kinds(current())
-    return panel if kinds is None else panel[panel["kind"].isin(kinds)]
+    """The rows of sensors the user may read (staff: their domains' kinds, in their
+    areas when their account names some)."""
+    who = current()
+    kinds, areas = policy.readable_kinds(who), policy.visible_areas(who)
+    if kinds is not None:
+        panel = panel[panel["kind"].isin(kinds)]
+    return panel if areas is None else panel[panel["area"].isin(areas)]
 
 
 @memo(TICK_TTL_S, maxsize=256)
@@ -168,7 +177,9 @@ def open_drawer(cell: dict | None):  # noqa: ANN201
     at = now_ms()
     try:
         sensor = queries.sensor(engine, str(sensor_id))
-        if sensor is None or not policy.reads_kind(current(), sensor.get("kind")):
+        if sensor is None or not policy.reads_sensor(
+            current(), sensor.get("kind"), sensor.get("area")
+        ):
             return True, t("sensors.not_found", lang), None
         latest = queries.latest(engine, sensor_id=sensor["id"])
         panel, _ = live.panel(engine, ids=[sensor["id"]], at_ms=at)

@@ -85,7 +85,10 @@ def watch_alerts(_n: int | None, seen: int | None) -> tuple:
     lang = current_lang()
     try:
         engine = get_engine()
-        counts, newest = _badge(engine, policy.visible_domains(current()))
+        who = current()
+        counts, newest = _badge(
+            engine, policy.visible_domains(who), policy.visible_areas(who)
+        )
     except SQLAlchemyError as exc:
         log.warning("alert badge could not read the store: %s", exc)
         raise PreventUpdate from exc
@@ -102,10 +105,18 @@ def watch_alerts(_n: int | None, seen: int | None) -> tuple:
 
 
 @memo(BADGE_TTL_S, maxsize=64)
-def _badge(engine, domains: frozenset[str] | None) -> tuple:  # noqa: ANN001
-    """Alert counts and the newest open critical alert in ``domains``."""
-    return alerting.counts(engine, domains), alerting.alerts(
-        engine, state="open", severity="critical", limit=1, domains=domains
+def _badge(  # noqa: ANN001
+    engine, domains: frozenset[str] | None, areas: frozenset[str] | None = None
+) -> tuple:
+    """Alert counts and the newest open critical alert in ``domains`` and
+    ``areas``."""
+    return alerting.counts(engine, domains, areas), alerting.alerts(
+        engine,
+        state="open",
+        severity="critical",
+        limit=1,
+        domains=domains,
+        areas=areas,
     )
 
 

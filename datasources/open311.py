@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+import province
 from config import Config
 from datasources.pollers import DEFAULT_DEADLINE_S, Poller, PollError, fetch_bounded
 from datasources.sources import Setting, Source
@@ -70,7 +71,7 @@ class Open311Poller(Poller):
         return parse_requests(raw, source=self.name)
 
     def write(self, engine: Engine, records: list[dict]) -> int:
-        return upsert_citizen_reports(engine, records)
+        return upsert_citizen_reports(engine, with_areas(records, province.current()))
 
 
 class Open311Source(Source):
@@ -126,6 +127,20 @@ def _coord(value: object, low: float, high: float) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if low <= v <= high else None
+
+
+def with_areas(records: list[dict], profile: province.Profile) -> list[dict]:
+    """The reports with the area their coordinates lie in ('' without them), which
+    an area-scoped account's reading is filtered by."""
+    return [
+        {
+            **r,
+            "area": profile.area_at(r["lat"], r["lon"])
+            if r.get("lat") is not None and r.get("lon") is not None
+            else "",
+        }
+        for r in records
+    ]
 
 
 def parse_requests(raw: Any, source: str) -> list[dict]:

@@ -8,6 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import catalogue
+import config
+import province
 from catalogue import DOMAINS
 from i18n import t
 from layouts._shell import current_lang
@@ -27,6 +29,8 @@ class Ids:
     NEW_PASSWORD = "admin-new-password"
     NEW_ROLES = "admin-new-roles"
     NEW_DOMAINS = "admin-new-domains"
+    NEW_DEPARTMENTS = "admin-new-departments"
+    NEW_AREAS = "admin-new-areas"
     NEW_SUBMIT = "admin-new-submit"
     NEW_RESULT = "admin-new-result"
     USER_DONE = "admin-user-done"
@@ -36,6 +40,8 @@ class Ids:
     EDIT_NAME = "admin-edit-name"
     EDIT_ROLES = "admin-edit-roles"
     EDIT_DOMAINS = "admin-edit-domains"
+    EDIT_DEPARTMENTS = "admin-edit-departments"
+    EDIT_AREAS = "admin-edit-areas"
     EDIT_ACTIVE = "admin-edit-active"
     EDIT_PASSWORD = "admin-edit-password"
     EDIT_SAVE = "admin-edit-save"
@@ -46,6 +52,8 @@ class Ids:
     KEY_NAME = "admin-key-name"
     KEY_ROLES = "admin-key-roles"
     KEY_DOMAINS = "admin-key-domains"
+    KEY_DEPARTMENTS = "admin-key-departments"
+    KEY_AREAS = "admin-key-areas"
     KEY_SUBMIT = "admin-key-submit"
     KEY_RESULT = "admin-key-result"
     KEY_DONE = "admin-key-done"
@@ -64,6 +72,79 @@ def role_options(lang: str) -> list[dict]:
 
 def domain_options(lang: str) -> list[dict]:
     return [{"label": t(f"nav.{d}", lang), "value": d} for d in DOMAINS]
+
+
+def _profile() -> province.Profile:
+    return province.cached(str(config.load().profile))
+
+
+def department_options(lang: str) -> list[dict]:
+    """The profile's departments, named in ``lang``."""
+    return [
+        {"label": d.name if lang == "vi" else d.name_en, "value": d.code}
+        for d in _profile().departments
+    ]
+
+
+def area_options(lang: str) -> list[dict]:
+    """The profile's areas, each followed by the areas under it (a region, then its
+    wards, indented), named in ``lang``."""
+    profile = _profile()
+    children: dict[str | None, list[province.Area]] = {}
+    for a in profile.areas.values():
+        children.setdefault(a.parent, []).append(a)
+    out: list[dict] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for a in children.get(parent, ()):
+            name = a.name if lang == "vi" else a.name_en
+            out.append({"label": "\u2003" * depth + name, "value": a.code})
+            walk(a.code, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def _scope_pickers(departments_id: str, areas_id: str, lang: str) -> list:
+    """Departments and areas that narrow a staff member's domains (none: all),
+    folded away: most accounts are not narrowed."""
+    pickers = [
+        dbc.Col(
+            [
+                dbc.Label(t("admin.departments", lang), html_for=departments_id),
+                dcc.Dropdown(
+                    id=departments_id,
+                    options=department_options(lang),
+                    value=[],
+                    multi=True,
+                    placeholder=t("admin.scope.any", lang),
+                ),
+            ],
+            md=6,
+        ),
+        dbc.Col(
+            [
+                dbc.Label(t("admin.areas", lang), html_for=areas_id),
+                dcc.Dropdown(
+                    id=areas_id,
+                    options=area_options(lang),
+                    value=[],
+                    multi=True,
+                    placeholder=t("admin.scope.any", lang),
+                ),
+            ],
+            md=6,
+        ),
+    ]
+    return [
+        html.Details(
+            [
+                html.Summary(t("admin.scope.more", lang)),
+                dbc.Row(pickers, className="g-2 mt-1"),
+            ],
+            className="mt-2",
+        )
+    ]
 
 
 def _checks(id_: str, options: list[dict], value: list[str]) -> dbc.Checklist:
@@ -126,6 +207,7 @@ def _users_tab(lang: str) -> html.Div:
                     _checks(Ids.NEW_ROLES, role_options(lang), []),
                     dbc.Label(t("admin.domains", lang), className="mt-2"),
                     _checks(Ids.NEW_DOMAINS, domain_options(lang), []),
+                    *_scope_pickers(Ids.NEW_DEPARTMENTS, Ids.NEW_AREAS, lang),
                     html.Div(
                         dbc.Button(
                             t("admin.user.create", lang),
@@ -168,6 +250,7 @@ def _edit_modal(lang: str) -> dbc.Modal:
                     _checks(Ids.EDIT_ROLES, role_options(lang), []),
                     dbc.Label(t("admin.domains", lang), className="mt-2"),
                     _checks(Ids.EDIT_DOMAINS, domain_options(lang), []),
+                    *_scope_pickers(Ids.EDIT_DEPARTMENTS, Ids.EDIT_AREAS, lang),
                     dbc.Switch(
                         id=Ids.EDIT_ACTIVE,
                         label=t("admin.user.active", lang),
@@ -234,6 +317,7 @@ def _keys_tab(lang: str) -> html.Div:
                             _checks(Ids.KEY_ROLES, role_options(lang), ["leader"]),
                             dbc.Label(t("admin.domains", lang), className="mt-2"),
                             _checks(Ids.KEY_DOMAINS, domain_options(lang), []),
+                            *_scope_pickers(Ids.KEY_DEPARTMENTS, Ids.KEY_AREAS, lang),
                             html.Div(
                                 dbc.Button(
                                     t("admin.key.issue", lang),

@@ -6,6 +6,10 @@ Roles (a user may hold several):
   staff         reads the pages of its own domains, exports reports
   admin         users, roles, API keys, alert rules, data sources, the audit trail;
                 reads every page, but takes no operational action (it is not on duty)
+
+A staff member's domains may be narrowed further to departments and areas of the
+province profile (an area covers the areas under it: a region its wards). Empty means
+not narrowed. Roles that watch the whole province are never narrowed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,18 @@ import province
 from catalogue import DOMAINS
 from store.accounts import ROLES, Principal
 
-__all__ = ["DOMAINS", "ROLES", "can", "can_view", "page_rule", "ACTIONS"]
+__all__ = [
+    "DOMAINS",
+    "ROLES",
+    "can",
+    "can_view",
+    "page_rule",
+    "ACTIONS",
+    "visible_domains",
+    "visible_areas",
+    "visible_departments",
+    "sees",
+]
 
 ALERTS_ACK = "alerts.ack"
 ALERTS_RULES = "alerts.rules"
@@ -129,3 +144,70 @@ def readable_kinds(who: Principal | None) -> frozenset[str] | None:
 def reads_kind(who: Principal | None, kind: str | None) -> bool:
     kinds = readable_kinds(who)
     return kinds is None or kind in kinds
+
+
+def reads_sensor(who: Principal | None, kind: str | None, area: str | None) -> bool:
+    """Whether ``who`` reads a sensor of ``kind`` in ``area`` (sensors carry an area,
+    no department)."""
+    return reads_kind(who, kind) and sees_area(who, area or "")
+
+
+def sees_area(who: Principal | None, area: str) -> bool:
+    areas = visible_areas(who)
+    return areas is None or area in areas
+
+
+def visible_areas(who: Principal | None) -> frozenset[str] | None:
+    """Areas whose rows ``who`` reads: None for all, else the areas of its scope and
+    every area under them in the profile's hierarchy (a region: its wards)."""
+    if who is None:
+        return frozenset()
+    if who.roles & _WATCH or not who.areas:
+        return None
+    return province.current().descendants(who.areas)
+
+
+def visible_departments(who: Principal | None) -> frozenset[str] | None:
+    """Departments whose rows ``who`` reads: None for all, else its departments."""
+    if who is None:
+        return frozenset()
+    if who.roles & _WATCH or not who.departments:
+        return None
+    return who.departments
+
+
+def visible_services(who: Principal | None) -> list[str] | None:
+    """Codes of the services (kinds of citizen's report) whose reports ``who`` reads
+    by department: None for all, else those its departments handle."""
+    departments = visible_departments(who)
+    if departments is None:
+        return None
+    return province.current().services_of(departments)
+
+
+def sees(
+    who: Principal | None,
+    domain: str | None,
+    area: str | None = None,
+    department: str | None = None,
+) -> bool:
+    """Whether ``who`` may see a row of ``domain``, ``area`` and ``department``.
+
+    Pass ``area`` or ``department`` as None for data that carries no such thing (a
+    sensor has no department): that scope then does not apply. A row that carries
+    one but has none (``''``) is seen only by those the scope does not narrow, as a
+    row with no domain is seen only by those who read every domain."""
+    if who is None:
+        return False
+    domains = visible_domains(who)
+    if domains is not None and not (domain and domain in domains):
+        return False
+    if area is not None:
+        areas = visible_areas(who)
+        if areas is not None and area not in areas:
+            return False
+    if department is not None:
+        departments = visible_departments(who)
+        if departments is not None and department not in departments:
+            return False
+    return True

@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pwdlib import PasswordHash
@@ -49,6 +50,10 @@ class Principal:
     kind: str  # 'user' or 'api_key'
     roles: frozenset[str]
     domains: frozenset[str]
+    # Codes of the province profile that narrow what a staff member reads (empty:
+    # not narrowed); security.policy reads them.
+    departments: frozenset[str] = frozenset()
+    areas: frozenset[str] = frozenset()
 
 
 def now_ms() -> int:
@@ -77,6 +82,27 @@ def _check_domains(domains: list[str] | tuple[str, ...]) -> list[str]:
     return domains
 
 
+# Departments and areas are codes of the province profile (province.Profile), which
+# the caller passes: the store cannot import it (config reads this module, and the
+# profile reads config). Without a profile no code can be checked, so none passes.
+
+
+def _check_departments(departments: Iterable[str], profile: object) -> list[str]:
+    departments = sorted(set(departments))
+    known = {d.code for d in getattr(profile, "departments", ())}
+    if any(d not in known for d in departments):
+        raise AccountError("account.error.departments")
+    return departments
+
+
+def _check_areas(areas: Iterable[str], profile: object) -> list[str]:
+    areas = sorted(set(areas))
+    known = getattr(profile, "areas", {})
+    if any(a not in known for a in areas):
+        raise AccountError("account.error.areas")
+    return areas
+
+
 def _check_password(password: str) -> str:
     if not isinstance(password, str) or not (
         MIN_PASSWORD <= len(password) <= MAX_PASSWORD
@@ -93,6 +119,8 @@ def _principal(user: User) -> Principal:
         kind="user",
         roles=frozenset(user.roles or ()),
         domains=frozenset(user.domains or ()),
+        departments=frozenset(user.departments or ()),
+        areas=frozenset(user.areas or ()),
     )
 
 
@@ -106,7 +134,12 @@ def create_user(
     roles: list[str] | tuple[str, ...],
     display_name: str = "",
     domains: list[str] | tuple[str, ...] = (),
+    departments: list[str] | tuple[str, ...] = (),
+    areas: list[str] | tuple[str, ...] = (),
+    profile: object = None,
 ) -> int:
+    """A new active user; ``departments`` and ``areas`` (codes of ``profile``, the
+    province.Profile) narrow a staff member's domains."""
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
         raise AccountError("account.error.username")
@@ -119,6 +152,8 @@ def create_user(
         "password_hash": hash_password(_check_password(password)),
         "roles": _check_roles(roles),
         "domains": _check_domains(domains),
+        "departments": _check_departments(departments, profile),
+        "areas": _check_areas(areas, profile),
         "active": True,
         "created_ms": now_ms(),
         "updated_ms": now_ms(),
@@ -136,9 +171,12 @@ def update_user(
     *,
     roles: list[str] | None = None,
     domains: list[str] | None = None,
+    departments: list[str] | None = None,
+    areas: list[str] | None = None,
     active: bool | None = None,
     display_name: str | None = None,
     password: str | None = None,
+    profile: object = None,
 ) -> dict:
     """Change a user; returns the fields changed (for the audit trail, without the
     password). Disabling a user or changing the password ends their sessions."""
@@ -147,6 +185,10 @@ def update_user(
         values["roles"] = _check_roles(roles)
     if domains is not None:
         values["domains"] = _check_domains(domains)
+    if departments is not None:
+        values["departments"] = _check_departments(departments, profile)
+    if areas is not None:
+        values["areas"] = _check_areas(areas, profile)
     if active is not None:
         values["active"] = bool(active)
     if display_name is not None:
@@ -188,6 +230,8 @@ def _user_dict(user: User) -> dict:
         "display_name": user.display_name,
         "roles": list(user.roles or ()),
         "domains": list(user.domains or ()),
+        "departments": list(user.departments or ()),
+        "areas": list(user.areas or ()),
         "active": user.active,
         "created_ms": user.created_ms,
         "last_login_ms": user.last_login_ms,
@@ -442,9 +486,13 @@ def issue_api_key(
     created_by: str,
     domains: list[str] | tuple[str, ...] = (),
     key: str | None = None,
+    departments: list[str] | tuple[str, ...] = (),
+    areas: list[str] | tuple[str, ...] = (),
+    profile: object = None,
 ) -> tuple[int, str]:
     """A new key: (id, the key itself, shown once). ``key`` imports a given key
-    (IOC_API_KEY) instead of generating one."""
+    (IOC_API_KEY) instead of generating one; ``departments`` and ``areas`` (codes of
+    ``profile``) narrow a staff key's domains."""
     name = (name or "").strip()
     if not (1 <= len(name) <= 100):
         raise AccountError("account.error.key_name")
@@ -460,6 +508,8 @@ def issue_api_key(
                 key_hash=token_hash(key),
                 roles=_check_roles(roles),
                 domains=_check_domains(domains),
+                departments=_check_departments(departments, profile),
+                areas=_check_areas(areas, profile),
                 created_by=created_by[:64],
                 created_ms=now_ms(),
             )
@@ -501,6 +551,8 @@ def api_keys(engine: Engine) -> list[dict]:
             "prefix": k.prefix,
             "roles": list(k.roles or ()),
             "domains": list(k.domains or ()),
+            "departments": list(k.departments or ()),
+            "areas": list(k.areas or ()),
             "created_by": k.created_by,
             "created_ms": k.created_ms,
             "revoked_ms": k.revoked_ms,
@@ -530,4 +582,6 @@ def check_api_key(engine: Engine, key: str) -> Principal | None:
         kind="api_key",
         roles=frozenset(row.roles or ()),
         domains=frozenset(row.domains or ()),
+        departments=frozenset(row.departments or ()),
+        areas=frozenset(row.areas or ()),
     )

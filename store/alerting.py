@@ -566,13 +566,15 @@ def alerts(
     limit: int = 500,
     alert_id: int | None = None,
     domains: Collection[str] | None = None,
+    areas: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Alerts newest first, with their rule and subject. Columns: ALERT_COLUMNS;
     state is 'open' (unacknowledged), 'acknowledged' or 'resolved'; subject_name(_en)
     come from the subject kind's labeller (store.subjects), '' when it has none;
     sensor_id and sensor_name(_en) repeat the subject for sensor alerts (None
     otherwise), as before subjects. ``region`` filters on the sensor's region.
-    ``domains``: only these domains (None: all) - what a staff member may read."""
+    ``domains``: only these domains (None: all) - what a staff member may read;
+    ``areas``: only alerts in these areas (None: all)."""
     a, r, s = Alert.__table__.c, AlertRule.__table__.c, Sensor.__table__.c
     is_sensor = and_(a.subject_kind == SENSOR, s.id == a.subject_id)
     stmt = (
@@ -621,6 +623,8 @@ def alerts(
         stmt = stmt.where(a.id == alert_id)
     if domains is not None:
         stmt = stmt.where(a.domain.in_(sorted(domains)))
+    if areas is not None:
+        stmt = stmt.where(a.area.in_(sorted(areas)))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
         labels = names_of(conn, {(x.subject_kind, x.subject_id) for x in rows})
@@ -665,13 +669,19 @@ def unresolved_sensors(engine: Engine, severity: str = "critical") -> set[str]:
         return {r for r in conn.execute(stmt).scalars() if r is not None}
 
 
-def counts(engine: Engine, domains: Collection[str] | None = None) -> dict[str, int]:
+def counts(
+    engine: Engine,
+    domains: Collection[str] | None = None,
+    areas: Collection[str] | None = None,
+) -> dict[str, int]:
     """Open (unacknowledged), acknowledged and open critical alerts, province-wide
-    (or in ``domains`` only)."""
+    (or in ``domains`` and ``areas`` only)."""
     a = Alert.__table__.c
     unresolved = a.resolved_ms.is_(None)
     if domains is not None:
         unresolved = and_(unresolved, a.domain.in_(sorted(domains)))
+    if areas is not None:
+        unresolved = and_(unresolved, a.area.in_(sorted(areas)))
     with engine.connect() as conn:
         row = conn.execute(
             select(

@@ -9,7 +9,7 @@ after the tick with an older timestamp)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -93,12 +93,14 @@ def panel(
     ids: Sequence[str] | None = None,
     at_ms: int | None = None,
     limit: int = PANEL_MAX,
+    areas: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The panel's sensors (PANEL_COLUMNS, ordered by id) and their latest values
     (as ``latest_for``). ``ids`` narrows to those sensors (a tick); without it the
     filters choose (a full load). ``level`` is the worst threshold level of the
     latest values, ``state`` what the row shows (ok / warning / alarm / stale /
-    offline / never)."""
+    offline / never). ``areas``: only sensors in these areas (None: all) - what
+    an area-scoped staff member may read."""
     at = now_ms() if at_ms is None else at_ms
     s = Sensor.__table__.c
     cols = [
@@ -118,6 +120,8 @@ def panel(
         stmt = stmt.where(s.kind == kind)
     if region:
         stmt = stmt.where(s.region == region)
+    if areas is not None:
+        stmt = stmt.where(s.area.in_(sorted(areas)))
     rows: list[tuple] = []
     with engine.connect() as conn:
         if ids is None:

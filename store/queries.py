@@ -96,8 +96,10 @@ def sensors(
     region: str | None = None,
     at_ms: int | None = None,
     limit: int = 10_000,
+    areas: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Sensors with freshness. Columns: SENSOR_COLUMNS (age_s NaN when never seen)."""
+    """Sensors with freshness. Columns: SENSOR_COLUMNS (age_s NaN when never seen).
+    ``areas``: only sensors in these areas (None: all)."""
     at = now_ms() if at_ms is None else at_ms
     s = Sensor.__table__.c
     stmt = (
@@ -124,6 +126,8 @@ def sensors(
         stmt = stmt.where(s.area == area)
     if region:
         stmt = stmt.where(s.region == region)
+    if areas is not None:
+        stmt = stmt.where(s.area.in_(sorted(areas)))
     df = _frame(engine, stmt, SENSOR_COLUMNS[:-2])
     df["last_seen_ms"] = df["last_seen_ms"].astype("Int64")
     df["age_s"] = [
@@ -405,8 +409,10 @@ def state_counts(
     engine: Engine,
     at_ms: int | None = None,
     kinds: frozenset[str] | None = None,
+    areas: frozenset[str] | None = None,
 ) -> dict[str, int]:
-    """How many sensors (of ``kinds``; None: all) are in each freshness state, plus
+    """How many sensors (of ``kinds`` in ``areas``; None: all) are in each freshness
+    state, plus
     'total': one aggregate query with ``freshness``'s rules (the overview asks for it
     at every tick)."""
     at = now_ms() if at_ms is None else at_ms
@@ -426,6 +432,8 @@ def state_counts(
     )
     if kinds is not None:
         stmt = stmt.where(s.kind.in_(sorted(kinds)))
+    if areas is not None:
+        stmt = stmt.where(s.area.in_(sorted(areas)))
     with engine.connect() as conn:
         row = conn.execute(stmt).one()
     return dict(
@@ -441,6 +449,7 @@ REPORT_COLUMNS = [
     "description",
     "agency",
     "address",
+    "area",
     "lat",
     "lon",
     "requested_ms",
@@ -456,9 +465,11 @@ def citizen_reports(
     service_codes: list[str] | None = None,
     start_ms: int | None = None,
     end_ms: int | None = None,
+    areas: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Newest citizens' reports first, optionally of these ids or services, requested
-    in [start_ms, end_ms). Columns: REPORT_COLUMNS; at most 5,000 rows."""
+    in [start_ms, end_ms). Columns: REPORT_COLUMNS; at most 5,000 rows. ``areas``:
+    only reports in these areas (None: all; a report with no area is in none)."""
     t = CitizenReport.__table__.c
     stmt = select(*[t[c] for c in REPORT_COLUMNS]).order_by(desc(t.requested_ms))
     if status:
@@ -471,4 +482,6 @@ def citizen_reports(
         stmt = stmt.where(t.requested_ms >= start_ms)
     if end_ms is not None:
         stmt = stmt.where(t.requested_ms < end_ms)
+    if areas is not None:
+        stmt = stmt.where(t.area.in_(sorted(areas)))
     return _frame(engine, stmt.limit(min(limit, 5000)), REPORT_COLUMNS)

@@ -58,23 +58,54 @@ def make_user(
     domains: tuple[str, ...] = (),
     username: str | None = None,
     display_name: str = "Nguyễn Văn An",
+    departments: tuple[str, ...] = (),
+    areas: tuple[str, ...] = (),
 ) -> str:
-    """A user with ``roles`` (password PASSWORD); returns the user name."""
+    """A user with ``roles`` (password PASSWORD), narrowed to ``departments`` and
+    ``areas`` when given; returns the user name."""
     import uuid
 
+    import province
     from store import accounts
 
     username = username or f"u-{uuid.uuid4().hex[:10]}"
-    accounts.create_user(engine, username, PASSWORD, roles, display_name, domains)
+    accounts.create_user(
+        engine,
+        username,
+        PASSWORD,
+        roles,
+        display_name,
+        domains,
+        departments,
+        areas,
+        profile=province.current(),
+    )
     return username
 
 
-def api_client(engine: object, roles: tuple[str, ...] = ("leader",), domains=()):
-    """Flask's test client on the real app, sending an API key with ``roles``."""
+def api_client(
+    engine: object,
+    roles: tuple[str, ...] = ("leader",),
+    domains=(),
+    departments: tuple[str, ...] = (),
+    areas: tuple[str, ...] = (),
+):
+    """Flask's test client on the real app, sending an API key with ``roles`` (and
+    the scope given)."""
+    import province
     from app import server
     from store import accounts
 
-    _id, key = accounts.issue_api_key(engine, "test", roles, "tests", domains)
+    _id, key = accounts.issue_api_key(
+        engine,
+        "test",
+        roles,
+        "tests",
+        domains,
+        departments=departments,
+        areas=areas,
+        profile=province.current(),
+    )
     client = server.test_client()
     client.environ_base["HTTP_X_API_KEY"] = key
     return client
@@ -98,12 +129,20 @@ def login(client: object, username: str, password: str = PASSWORD, next_path="/"
     )
 
 
-def session_client(engine: object, roles=("duty_officer", "admin"), domains=()):
-    """Flask's test client on the real app, signed in as a new user with ``roles``."""
+def session_client(
+    engine: object,
+    roles=("duty_officer", "admin"),
+    domains=(),
+    departments: tuple[str, ...] = (),
+    areas: tuple[str, ...] = (),
+):
+    """Flask's test client on the real app, signed in as a new user with ``roles``
+    (and the scope given)."""
     from app import server
 
     client = server.test_client()
-    resp = login(client, make_user(engine, roles, domains))
+    user = make_user(engine, roles, domains, departments=departments, areas=areas)
+    resp = login(client, user)
     assert resp.status_code == 303, resp.get_data(as_text=True)
     return client
 

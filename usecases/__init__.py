@@ -78,8 +78,13 @@ def authorise(engine: Engine, caller: Caller, action: str) -> Principal:
     return caller.who
 
 
-def in_scope(who: Principal, domain: str | None) -> bool:
-    """Whether a row of ``domain`` lies among the domains ``who`` reads (a row with
-    no domain: only for those who read every domain)."""
-    visible = policy.visible_domains(who)
-    return visible is None or (bool(domain) and domain in visible)
+def in_scope(
+    who: Principal,
+    domain: str | None,
+    area: str | None = None,
+    department: str | None = None,
+) -> bool:
+    """Whether a row of ``domain`` (and ``area``, ``department`` when the row carries
+    them) lies in the scope ``who`` reads (a row with no domain: only for those who
+    read every domain); policy.sees says it."""
+    return policy.sees(who, domain, area, department)

@@ -41,7 +41,8 @@ def acknowledge(
     action = policy.ALERTS_ACK
     who = authorise(engine, caller, action)
     found = alerting.alerts(engine, alert_id=alert_id)
-    if found.empty or not in_scope(who, found.iloc[0]["domain"]):
+    row = found.iloc[0] if not found.empty else None
+    if row is None or not in_scope(who, row["domain"], area=row["area"] or ""):
         raise UseCaseError(NOT_FOUND, "alerts.err.unknown")
     try:
         alerting.acknowledge(engine, alert_id, who.display_name, note)

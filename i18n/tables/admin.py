@@ -11,6 +11,14 @@ T: dict[str, dict[str, str]] = {
         "en": "Choose at least one valid role.",
     },
     "account.error.domains": {"vi": "Lĩnh vực không hợp lệ.", "en": "Unknown domain."},
+    "account.error.departments": {
+        "vi": "Sở, ngành không có trong hồ sơ tỉnh.",
+        "en": "Unknown department: not in the province profile.",
+    },
+    "account.error.areas": {
+        "vi": "Địa bàn không có trong hồ sơ tỉnh.",
+        "en": "Unknown area: not in the province profile.",
+    },
     "account.error.password": {
         "vi": "Mật khẩu phải có từ 10 đến 256 ký tự.",
         "en": "The password must have 10 to 256 characters.",
@@ -41,6 +49,22 @@ T: dict[str, dict[str, str]] = {
     "admin.domains": {
         "vi": "Lĩnh vực (cho chuyên viên)",
         "en": "Domains (for staff)",
+    },
+    "admin.departments": {
+        "vi": "Sở, ngành (giới hạn thêm cho chuyên viên)",
+        "en": "Departments (narrow a staff member further)",
+    },
+    "admin.areas": {
+        "vi": "Địa bàn (giới hạn thêm; một khu vực gồm các xã, phường thuộc nó)",
+        "en": "Areas (narrow further; a region covers its wards and communes)",
+    },
+    "admin.scope.more": {
+        "vi": "Giới hạn theo sở, ngành và địa bàn",
+        "en": "Limit to departments and areas",
+    },
+    "admin.scope.any": {
+        "vi": "Không giới hạn",
+        "en": "Not narrowed",
     },
     "admin.user.new": {"vi": "Thêm tài khoản", "en": "New account"},
     "admin.user.name": {"vi": "Họ tên", "en": "Full name"},

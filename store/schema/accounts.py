@@ -11,7 +11,8 @@ from store.schema.base import Base
 
 class User(Base):
     """A person who signs in. ``roles`` is a list of security.policy.ROLES; ``domains``
-    narrows what a staff member reads (empty: none)."""
+    narrows what a staff member reads (empty: none); ``departments`` and ``areas``
+    (codes of the province profile) narrow it further (empty: not narrowed)."""
 
     __tablename__ = "users"
 
@@ -21,6 +22,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list] = mapped_column(JSON, default=list)
     domains: Mapped[list] = mapped_column(JSON, default=list)
+    departments: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_ms: Mapped[int] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
@@ -58,6 +61,8 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     roles: Mapped[list] = mapped_column(JSON, default=list)
     domains: Mapped[list] = mapped_column(JSON, default=list)
+    departments: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(64))
     created_ms: Mapped[int] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

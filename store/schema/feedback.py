@@ -23,6 +23,8 @@ class CitizenReport(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     agency: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(500), default="")
+    # The ward of the profile nearest the report's coordinates ('' without them).
+    area: Mapped[str] = mapped_column(String(64), default="")
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     requested_ms: Mapped[int] = mapped_column(BigInteger)

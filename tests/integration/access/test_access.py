@@ -255,6 +255,8 @@ def _create_user(client, username: str, roles: list[str]):
             {"id": "admin-new-password", "property": "value", "value": PASSWORD},
             {"id": "admin-new-roles", "property": "value", "value": roles},
             {"id": "admin-new-domains", "property": "value", "value": []},
+            {"id": "admin-new-departments", "property": "value", "value": []},
+            {"id": "admin-new-areas", "property": "value", "value": []},
         ],
         changed=["admin-new-submit.n_clicks"],
     )
@@ -774,6 +776,8 @@ def test_an_admin_revokes_a_key_through_the_page_and_it_stops_at_once(store):
             {"id": "admin-key-name", "property": "value", "value": None},
             {"id": "admin-key-roles", "property": "value", "value": []},
             {"id": "admin-key-domains", "property": "value", "value": []},
+            {"id": "admin-key-departments", "property": "value", "value": []},
+            {"id": "admin-key-areas", "property": "value", "value": []},
         ],
         changed=[json.dumps({"id": key_id, "type": "admin-key-revoke"}) + ".n_clicks"],
     )
