@@ -257,3 +257,10 @@ def test_every_callback_output_has_an_owner_and_every_page_a_rule(sqlite_engine)
         if not policy.page_rule(p["path"])
     ]
     assert unruled == []
+
+
+def test_integration_tests_live_in_their_area_folder():
+    """tests/integration holds one folder per area (access, alerts, api, ingest,
+    pages, sources, store, system, ...): a test file at its top has no area."""
+    top = ROOT / "tests" / "integration"
+    assert sorted(p.name for p in top.glob("test_*.py")) == []
