@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from store import accounts
-from tests.integration.test_migration_0006 import _to, bare  # noqa: F401 - fixture
+from tests.integration.store.test_migration_0006 import _to, bare  # noqa: F401 - fixture
 
 T0 = 1_795_590_000_000
 
