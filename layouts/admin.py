@@ -108,33 +108,25 @@ def area_options(lang: str) -> list[dict]:
 def _scope_pickers(departments_id: str, areas_id: str, lang: str) -> list:
     """Departments and areas that narrow a staff member's domains (none: all),
     folded away: most accounts are not narrowed."""
+
+    def picker(label: str, cid: str, options: list[dict]) -> dbc.Col:
+        return dbc.Col(
+            [
+                dbc.Label(t(label, lang), html_for=cid),
+                dcc.Dropdown(
+                    id=cid,
+                    options=options,
+                    value=[],
+                    multi=True,
+                    placeholder=t("admin.scope.any", lang),
+                ),
+            ],
+            md=6,
+        )
+
     pickers = [
-        dbc.Col(
-            [
-                dbc.Label(t("admin.departments", lang), html_for=departments_id),
-                dcc.Dropdown(
-                    id=departments_id,
-                    options=department_options(lang),
-                    value=[],
-                    multi=True,
-                    placeholder=t("admin.scope.any", lang),
-                ),
-            ],
-            md=6,
-        ),
-        dbc.Col(
-            [
-                dbc.Label(t("admin.areas", lang), html_for=areas_id),
-                dcc.Dropdown(
-                    id=areas_id,
-                    options=area_options(lang),
-                    value=[],
-                    multi=True,
-                    placeholder=t("admin.scope.any", lang),
-                ),
-            ],
-            md=6,
-        ),
+        picker("admin.departments", departments_id, department_options(lang)),
+        picker("admin.areas", areas_id, area_options(lang)),
     ]
     return [
         html.Details(
