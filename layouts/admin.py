@@ -119,6 +119,7 @@ def _scope_pickers(departments_id: str, areas_id: str, lang: str) -> list:
                     value=[],
                     multi=True,
                     placeholder=t("admin.scope.any", lang),
+                    className="ioc-filter",
                 ),
             ],
             md=6,
