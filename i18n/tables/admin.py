@@ -58,6 +58,8 @@ T: dict[str, dict[str, str]] = {
         "vi": "Địa bàn (giới hạn thêm; một khu vực gồm các xã, phường thuộc nó)",
         "en": "Areas (narrow further; a region covers its wards and communes)",
     },
+    "admin.col.departments": {"vi": "Sở, ngành", "en": "Departments"},
+    "admin.col.areas": {"vi": "Địa bàn", "en": "Areas"},
     "admin.scope.more": {
         "vi": "Giới hạn theo sở, ngành và địa bàn",
         "en": "Limit to departments and areas",
