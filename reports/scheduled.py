@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from catalogue import DOMAINS
 from i18n import TZ
 from reports import periods
 from store import reports as store_reports
@@ -71,14 +72,14 @@ def run_due(
     store_reports.expire_stale(engine, at)
     claimed = []
     for schedule in store_reports.schedules(engine):
-        if not schedule["enabled"] or not schedule["domains"]:
+        if not schedule["enabled"]:
             continue
         slot = due_slot(schedule, at)
         if slot is None:
             continue
         key, period = slot
         spec = RunSpec(
-            tuple(schedule["domains"]),
+            tuple(schedule["domains"]) or DOMAINS,
             (),
             period.kind,
             period.start_ms,

@@ -77,6 +77,7 @@ class ReportSchedule(Base):
     hour: Mapped[int] = mapped_column(Integer)
     minute: Mapped[int] = mapped_column(Integer, default=0)
     weekday: Mapped[int] = mapped_column(Integer, default=0)
+    # [] : every domain of the catalogue
     domains: Mapped[list] = mapped_column(JSON, default=list)
     lang: Mapped[str] = mapped_column(String(8), default="vi")
     formats: Mapped[list] = mapped_column(JSON, default=list)
