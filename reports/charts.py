@@ -5,6 +5,7 @@ canvas (no pyplot state, so runs in parallel never share a figure)."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pandas as pd
 from matplotlib.dates import DateFormatter, DayLocator
@@ -44,7 +45,12 @@ def trend_png(trend: pd.DataFrame, provider: KpiProvider, lang: str) -> bytes | 
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.autofmt_xdate(rotation=0, ha="center")
-    ax.xaxis.set_major_locator(DayLocator(interval=max(1, len(days) // 8)))
+    if len(days) <= 10:
+        ax.set_xticks(days)
+        if len(days) == 1:  # one day: a visible span around its point
+            ax.set_xlim(days[0] - timedelta(hours=12), days[0] + timedelta(hours=12))
+    else:
+        ax.xaxis.set_major_locator(DayLocator(interval=max(1, len(days) // 8)))
     ax.xaxis.set_major_formatter(DateFormatter("%d/%m"))
     fig.tight_layout()
     buf = io.BytesIO()

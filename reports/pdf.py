@@ -194,7 +194,7 @@ def _section(pdf: _Pdf, c: Content, s: Section) -> None:
         return
     pdf.set_font(FONT, "", 8)
     with pdf.table(
-        col_widths=(28, 20, 58, 30, 24, 18),
+        col_widths=(28, 24, 54, 30, 24, 18),
         text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
         line_height=5,
     ) as table:

@@ -39,6 +39,7 @@ RUN_COLUMNS = [
     "id",
     "schedule_key",
     "origin",
+    "owner",
     "requested_by",
     "domains",
     "areas",
@@ -71,9 +72,10 @@ class RunSpec:
     formats: tuple[str, ...]
 
 
-def _values(spec: RunSpec, origin: str, by: str, at: int) -> dict:
+def _values(spec: RunSpec, origin: str, owner: str, by: str, at: int) -> dict:
     return {
         "origin": origin,
+        "owner": owner,
         "requested_by": by,
         "domains": list(spec.domains),
         "areas": list(spec.areas),
@@ -91,13 +93,19 @@ def _values(spec: RunSpec, origin: str, by: str, at: int) -> dict:
 
 
 def create_run(
-    engine: Engine, spec: RunSpec, origin: str, by: str, at_ms: int | None = None
+    engine: Engine,
+    spec: RunSpec,
+    origin: str,
+    by: str,
+    at_ms: int | None = None,
+    owner: str | None = None,
 ) -> int:
-    """A queued run; returns its id."""
+    """A queued run asked for by ``owner`` (shown as ``by``); returns its id."""
     at = now_ms() if at_ms is None else at_ms
     t = ReportRun.__table__
     with engine.begin() as conn:
-        res = conn.execute(insert(t).values(**_values(spec, origin, by, at)))
+        values = _values(spec, origin, owner or by, by, at)
+        res = conn.execute(insert(t).values(**values))
         return int(res.inserted_primary_key[0])
 
 
@@ -108,7 +116,8 @@ def claim_slot(
     already claimed (by this or another process)."""
     at = now_ms() if at_ms is None else at_ms
     t = ReportRun.__table__
-    values = _values(spec, "schedule", "scheduler", at) | {"schedule_key": key}
+    values = _values(spec, "schedule", "scheduler", "IOC", at)
+    values["schedule_key"] = key
     try:
         with engine.begin() as conn:
             res = conn.execute(insert(t).values(**values))
@@ -243,17 +252,17 @@ def run(engine: Engine, run_id: int) -> dict | None:
 
 def runs(
     engine: Engine,
-    requested_by: str | None = None,
+    owner: str | None = None,
     scheduled: bool = False,
     limit: int = 50,
 ) -> pd.DataFrame:
-    """Runs newest first (columns RUN_COLUMNS): those ``requested_by`` asked for,
+    """Runs newest first (columns RUN_COLUMNS): those ``owner`` asked for,
     and, with ``scheduled``, every scheduled one too; bounded to ``limit`` (at most
     MAX_LIST). Callers filter by scope (usecases.reports.visible)."""
     c = ReportRun.__table__.c
     conds = []
-    if requested_by is not None:
-        conds.append(and_(c.requested_by == requested_by, c.origin != "schedule"))
+    if owner is not None:
+        conds.append(and_(c.owner == owner, c.origin != "schedule"))
     if scheduled:
         conds.append(c.origin == "schedule")
     stmt = select(*[getattr(c, k) for k in RUN_COLUMNS]).order_by(

@@ -52,6 +52,11 @@ class Request:
     formats: Sequence[str] = ("pdf",)
 
 
+def owner_of(who: Principal) -> str:
+    """The run owner's key: names may repeat (two API keys), ids do not."""
+    return f"{who.kind}:{who.id}"
+
+
 def allowed_domains(who: Principal | None) -> tuple[str, ...]:
     """The domains ``who`` may report on, in catalogue order."""
     seen = policy.visible_domains(who)
@@ -103,10 +108,12 @@ def request(engine: object, caller: Caller, req: Request, origin: str = "page") 
     except UseCaseError as exc:
         record(engine, caller, EXPORT, "report", {"error": exc.key}, "refused")
         raise
-    active = store_reports.runs(engine, requested_by=who.name, limit=20)
+    active = store_reports.runs(engine, owner=owner_of(who), limit=20)
     if (active["state"].isin(store_reports.ACTIVE)).sum() >= MAX_IN_FLIGHT:
         raise UseCaseError(CONFLICT, "reports.err.busy")
-    run_id = store_reports.create_run(engine, spec, origin, who.name, at)
+    run_id = store_reports.create_run(
+        engine, spec, origin, who.display_name, at, owner=owner_of(who)
+    )
     record(
         engine,
         caller,
@@ -129,7 +136,7 @@ def visible(who: Principal | None, row: dict) -> bool:
     if who is None:
         return False
     if row["origin"] != "schedule":
-        return row["requested_by"] == who.name
+        return row["owner"] == owner_of(who)
     if any(d not in allowed_domains(who) for d in row["domains"]):
         return False
     mine = policy.visible_areas(who)
@@ -142,7 +149,7 @@ def runs(engine: object, who: Principal | None, limit: int = 50) -> list[dict]:
     """The caller's runs and the scheduled briefings they may see, newest first."""
     if who is None:
         return []
-    df = store_reports.runs(engine, requested_by=who.name, scheduled=True, limit=limit)
+    df = store_reports.runs(engine, owner=owner_of(who), scheduled=True, limit=limit)
     rows = df.to_dict("records")
     return [r for r in rows if visible(who, r)]
 
@@ -182,7 +189,7 @@ def download(
 def cancel(engine: object, caller: Caller, run_id: int) -> bool:
     who = authorise(engine, caller, EXPORT)
     row = store_reports.run(engine, run_id)
-    if row is None or row["origin"] == "schedule" or row["requested_by"] != who.name:
+    if row is None or row["origin"] == "schedule" or row["owner"] != owner_of(who):
         raise UseCaseError(NOT_FOUND, "reports.err.unknown")
     done = store_reports.request_cancel(engine, run_id)
     record(engine, caller, EXPORT, f"report:{run_id}", {"what": "cancel"})

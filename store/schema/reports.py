@@ -27,7 +27,10 @@ class ReportRun(Base):
     )
     # 'page', 'api' or 'schedule'
     origin: Mapped[str] = mapped_column(String(16))
-    requested_by: Mapped[str] = mapped_column(String(64), index=True)
+    # Who asked: 'user:<id>' or 'api_key:<id>' (names may repeat; ids do not),
+    # 'scheduler' for the schedule; requested_by is their name as shown.
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    requested_by: Mapped[str] = mapped_column(String(120))
     domains: Mapped[list] = mapped_column(JSON, default=list)
     # Areas the report is narrowed to ([]: the whole province).
     areas: Mapped[list] = mapped_column(JSON, default=list)

@@ -25,7 +25,8 @@ def upgrade() -> None:
         sa.Column("id", _ID, autoincrement=True, nullable=False),
         sa.Column("schedule_key", sa.String(length=64), nullable=True),
         sa.Column("origin", sa.String(length=16), nullable=False),
-        sa.Column("requested_by", sa.String(length=64), nullable=False),
+        sa.Column("owner", sa.String(length=64), nullable=False),
+        sa.Column("requested_by", sa.String(length=120), nullable=False),
         sa.Column("domains", sa.JSON(), nullable=False),
         sa.Column("areas", sa.JSON(), nullable=False),
         sa.Column("period", sa.String(length=16), nullable=False),
@@ -43,7 +44,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("schedule_key"),
     )
-    op.create_index("ix_report_runs_requested_by", "report_runs", ["requested_by"])
+    op.create_index("ix_report_runs_owner", "report_runs", ["owner"])
     op.create_index("ix_report_runs_state", "report_runs", ["state"])
     op.create_index("ix_report_runs_created_ms", "report_runs", ["created_ms"])
     op.create_table(
@@ -93,5 +94,5 @@ def downgrade() -> None:
     op.drop_table("report_files")
     op.drop_index("ix_report_runs_created_ms", table_name="report_runs")
     op.drop_index("ix_report_runs_state", table_name="report_runs")
-    op.drop_index("ix_report_runs_requested_by", table_name="report_runs")
+    op.drop_index("ix_report_runs_owner", table_name="report_runs")
     op.drop_table("report_runs")
