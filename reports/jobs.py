@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sqlalchemy import Engine
 
@@ -40,7 +41,13 @@ def submit(engine: Engine, run_id: int) -> Future:
     """Make run ``run_id`` in a worker process; the future's result is its end
     state."""
     url = engine.url.render_as_string(hide_password=False)
-    future = _the_pool().submit(_work, url, run_id)
+    try:
+        future = _the_pool().submit(_work, url, run_id)
+    except (BrokenProcessPool, RuntimeError) as exc:
+        # A worker that died (killed, out of memory) breaks the pool: start anew.
+        log.warning("report pool broken (%r): starting a new one", exc)
+        shutdown()
+        future = _the_pool().submit(_work, url, run_id)
     future.add_done_callback(_log_failure)
     return future
 
