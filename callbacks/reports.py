@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 TERMINAL = ("done", "failed", "cancelled")
 
 
+def _texts(value: object) -> list[str]:
+    """The strings of a checklist's or dropdown's value (anything else: none)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 @callback(Output(Ids.TO, "disabled"), Input(Ids.PERIOD, "value"))
 def custom_only(period: str | None) -> bool:
     return period != "custom"
@@ -49,13 +54,13 @@ def make(n, domains, period, first, last, areas, lang, formats):  # noqa: ANN001
     ui = current_lang()
     try:
         req = report_usecases.Request(
-            domains=[d for d in domains or [] if isinstance(d, str)],
+            domains=_texts(domains),
             period=period if isinstance(period, str) else "",
             first=periods.parse_date(first if isinstance(first, str) else None),
             last=periods.parse_date(last if isinstance(last, str) else None),
-            areas=[a for a in areas or [] if isinstance(a, str)],
+            areas=_texts(areas),
             lang=lang if isinstance(lang, str) else "",
-            formats=[f for f in formats or [] if isinstance(f, str)],
+            formats=_texts(formats),
         )
         engine = get_engine()
         run_id = report_usecases.request(engine, session.caller(), req)
@@ -272,14 +277,16 @@ def save_schedule(n, id_, enabled, at, weekday):  # noqa: ANN001, ANN201
         raise PreventUpdate
     lang = current_lang()
     key = id_.get("key") if isinstance(id_, dict) else None
-    changes: dict[str, object] = {"enabled": bool(enabled)}
+    changes: dict[str, object] = {"enabled": enabled is True}
     try:
         hour, minute = (int(x) for x in str(at or "").split(":")[:2])
         changes |= {"hour": hour, "minute": minute}
         if key == "weekly":
-            changes["weekday"] = int(weekday)
+            changes["weekday"] = int(str(weekday))
     except ValueError:
         return t("reports.err.schedule", lang)
+    if not isinstance(key, str):
+        raise PreventUpdate
     try:
         report_usecases.update_schedule(get_engine(), session.caller(), key, changes)
     except UseCaseError as exc:
