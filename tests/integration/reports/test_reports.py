@@ -283,3 +283,36 @@ def test_an_api_path_no_route_has_is_a_json_404_not_the_apps_shell(filled, path)
     r = api_client(filled).get(path)
     assert r.status_code == 404
     assert r.get_json()["error"]["code"] == "not_found"
+
+
+def test_only_admins_change_a_schedule_and_the_change_is_audited(engine):
+    from store.accounts import Principal
+    from usecases import Caller, UseCaseError
+    from usecases import reports as report_usecases
+
+    admin = Principal(1, "root", "Quản trị", "user", frozenset({"admin"}), frozenset())
+    staff = Principal(
+        2, "an", "An", "user", frozenset({"staff"}), frozenset({"environment"})
+    )
+    with pytest.raises(UseCaseError) as refused:
+        report_usecases.update_schedule(engine, Caller(staff), "daily", {"hour": 6})
+    assert refused.value.reason == "forbidden"
+    with pytest.raises(UseCaseError) as bad:
+        report_usecases.update_schedule(engine, Caller(admin), "daily", {"hour": 24})
+    assert bad.value.reason == "invalid"
+    report_usecases.update_schedule(
+        engine, Caller(admin), "daily", {"hour": 6, "minute": 30, "enabled": False}
+    )
+    daily = next(s for s in store_reports.schedules(engine) if s["key"] == "daily")
+    assert (daily["hour"], daily["minute"], daily["enabled"]) == (6, 30, False)
+    assert daily["updated_by"] == "Quản trị"
+    # A schedule turned off makes nothing when its time comes.
+    today = periods.today(now_ms())
+    at = int(datetime(today.year, today.month, today.day, 7, 0, tzinfo=TZ).timestamp())
+    assert [
+        r
+        for r in scheduled.run_due(engine, at * 1000, make=lambda e, i: None)
+        if store_reports.run(engine, r)["schedule_key"].startswith("daily")
+    ] == []
+    actions = audit.entries(engine, action="reports.schedule").to_dict("records")
+    assert [a["outcome"] for a in actions] == ["ok"]
