@@ -85,7 +85,7 @@ _ROWS = (
     ("cyber",       "/an-ninh-mang",    34, "operate",  "bi-shield-lock",            "watch",    "",                            False),
     ("directives",  "/chi-dao",         35, "operate",  "bi-send",                   "everyone", "",                            False),
     ("meetings",    "/lich-hop",        36, "operate",  "bi-calendar-week",          "everyone", "",                            False),
-    ("reports",     "/bao-cao",         37, "operate",  "bi-file-earmark-bar-graph", "everyone", "",                            False),
+    ("reports",     "/bao-cao",         37, "operate",  "bi-file-earmark-bar-graph", "everyone", "",                            True),
     ("sources",     "/nguon-du-lieu",   90, "system",   "bi-hdd-network",            "watch",    "",                            True),
     ("admin",       "/he-thong",        95, "system",   "bi-person-gear",            "admin",    "",                            True),
 )

@@ -9,6 +9,7 @@ pollers : migrations, the scheduler with every poller (run exactly one such proc
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import threading
@@ -24,13 +25,23 @@ from config import Config
 from datasources import registry
 from datasources.broker import EmbeddedBroker
 from datasources.mqtt_ingest import IngestSettings, MqttIngest
-from datasources.scheduler import start_scheduler
+from datasources.scheduler import Job, start_scheduler
 from store import accounts, audit, migrate, runtime, writes
 from store.db import make_engine
 from store.metrics import METRICS
 from store.schema import Reading
 
 log = logging.getLogger(__name__)
+
+
+def scheduled_reports_job(engine: Engine) -> Job:
+    """The daily and weekly briefings (reports.scheduled), checked every minute by
+    the scheduler lease's holder; each slot is made once (a unique key)."""
+    from reports import scheduled
+
+    return Job(
+        "reports", scheduled.EVERY_S, functools.partial(scheduled.run_due, engine)
+    )
 
 
 def open_store(cfg: Config) -> Engine:
@@ -182,7 +193,10 @@ class Services:
             pollers = registry.build_all(cfg)
             if pollers:
                 self.scheduler, self.http_client = start_scheduler(
-                    self.engine, pollers, timeout_s=cfg.poll_timeout_s
+                    self.engine,
+                    pollers,
+                    timeout_s=cfg.poll_timeout_s,
+                    jobs=[scheduled_reports_job(self.engine)],
                 )
         return self
 

@@ -427,3 +427,132 @@ OPENAPI: dict = {
         },
     },
 }
+
+
+# --- reports -------------------------------------------------------------------------
+
+_BRIEFING_PARAMS = [
+    {
+        "name": "period",
+        "in": "query",
+        "description": "day (default), week (Monday first), month, quarter, or "
+        "custom with 'to' (at most 92 days); Vietnam calendar days",
+        "schema": {
+            "type": "string",
+            "enum": ["day", "week", "month", "quarter", "custom"],
+        },
+    },
+    {
+        "name": "from",
+        "in": "query",
+        "description": "A day inside the period (YYYY-MM-DD; default today); for "
+        "custom, the first day",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "description": "The last day of a custom period (YYYY-MM-DD)",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "domains",
+        "in": "query",
+        "description": "Comma-separated domains (default: every domain the key "
+        "reads; a staff key: its own only, another is a 400)",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "areas",
+        "in": "query",
+        "description": "Comma-separated area codes of the province profile "
+        "(default: the whole province, or a narrowed key's areas)",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "lang",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["vi", "en"]},
+    },
+]
+
+
+def _briefing(fmt: str, media: str) -> dict:
+    return {
+        "get": {
+            "summary": f"The briefing as {fmt.upper()}, made now",
+            "description": "Each chosen domain's KPI over the period against its "
+            "target and the period before, its trend, and the alerts raised in it. "
+            "Made in a report worker; recorded in the audit trail.",
+            "parameters": _BRIEFING_PARAMS,
+            "responses": {
+                "200": {
+                    "description": "The file (Content-Disposition: attachment)",
+                    "content": {
+                        media: {"schema": {"type": "string", "format": "binary"}}
+                    },
+                },
+                "400": _resp("Bad parameter", _ERROR),
+                "403": _resp("The key's roles may not export", _ERROR),
+                "504": _resp("Still being made: fetch it by its id later", _ERROR),
+            },
+        }
+    }
+
+
+OPENAPI["paths"].update(
+    {
+        "/api/v1/reports": {
+            "get": {
+                "summary": "The caller's reports and the archived briefings it reads",
+                "responses": {
+                    "200": _resp(
+                        "Reports, newest first",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "count": {"type": "integer"},
+                                "reports": {
+                                    "type": "array",
+                                    "items": {"type": "object"},
+                                },
+                            },
+                        },
+                    )
+                },
+            }
+        },
+        "/api/v1/reports/briefing.pdf": _briefing("pdf", "application/pdf"),
+        "/api/v1/reports/briefing.xlsx": _briefing(
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "/api/v1/reports/briefing.csv": _briefing("csv", "text/csv"),
+        "/api/v1/reports/{run_id}/{fmt}": {
+            "get": {
+                "summary": "A made report's file",
+                "description": "One's own report, or an archived briefing of one's "
+                "domains; any other is a 404. Recorded in the audit trail.",
+                "parameters": [
+                    {
+                        "name": "run_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                    {
+                        "name": "fmt",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": ["pdf", "xlsx", "csv"]},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "The file"},
+                    "400": _resp("Bad format", _ERROR),
+                    "404": _resp("No such report for this key", _ERROR),
+                },
+            }
+        },
+    }
+)

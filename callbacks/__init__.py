@@ -8,6 +8,7 @@ from callbacks import (  # noqa: F401
     environment,
     overview,
     press,
+    reports,
     sensors,
     shell,
 )

@@ -33,6 +33,7 @@ AREAS = (
     "data_sources",
     "accounts",
     "admin",
+    "reports",
 )
 
 

@@ -52,6 +52,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "apikeys.revoke": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     "reports.export": frozenset(ROLES),
+    # The daily and weekly briefings' schedules (time, domains, language).
+    "reports.schedule": frozenset({"admin"}),
     "directives.issue": frozenset({"leader"}),
     # Filing a citizen's report through Open311 (a citizen app's key: staff of the
     # citizens domain, which the page rule of /y-kien checks).
@@ -91,6 +93,9 @@ API: tuple[tuple[str, str], ...] = (
     ("/api/v1/sensors", "/cam-bien"),
     ("/api/v1/alerts", "/canh-bao"),
     ("/api/v1/aqi", "/moi-truong"),
+    # Reports follow /bao-cao (every role); each domain's report is checked by
+    # usecases.reports against the caller's domains.
+    ("/api/v1/reports", "/bao-cao"),
     ("/api/v1/openapi.json", "/"),
     ("/open311/v2", "/y-kien"),
 )

@@ -131,6 +131,7 @@ _MESSAGES = {
     "cross_origin": "a request from another site was refused",
     "bad_request": "the request body is not a Dash callback request",
     "internal": "the server could not answer; the error is logged",
+    "not_found": "no such path",
 }
 
 
@@ -230,6 +231,15 @@ def _check_api(engine: object, path: str) -> Response | None:
             open311_error(403, _MESSAGES["forbidden"])
             if open311
             else _json_error(403, "forbidden")
+        )
+    rule = request.url_rule
+    if rule is None or not rule.rule.startswith(("/api/", "/open311/")):
+        # No API route has this path: Dash's catch-all would answer it with the
+        # app's shell (an HTML 200), which no API client should get.
+        return (
+            open311_error(404, _MESSAGES["not_found"])
+            if open311
+            else _json_error(404, "not_found")
         )
     return None
 

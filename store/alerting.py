@@ -567,6 +567,8 @@ def alerts(
     alert_id: int | None = None,
     domains: Collection[str] | None = None,
     areas: Collection[str] | None = None,
+    raised_from: int | None = None,
+    raised_to: int | None = None,
 ) -> pd.DataFrame:
     """Alerts newest first, with their rule and subject. Columns: ALERT_COLUMNS;
     state is 'open' (unacknowledged), 'acknowledged' or 'resolved'; subject_name(_en)
@@ -574,7 +576,9 @@ def alerts(
     sensor_id and sensor_name(_en) repeat the subject for sensor alerts (None
     otherwise), as before subjects. ``region`` filters on the sensor's region.
     ``domains``: only these domains (None: all) - what a staff member may read;
-    ``areas``: only alerts in these areas (None: all)."""
+    ``areas``: only alerts in these areas (None: all); ``raised_from`` and
+    ``raised_to``: only alerts raised in ``[raised_from, raised_to)`` (a report's
+    period)."""
     a, r, s = Alert.__table__.c, AlertRule.__table__.c, Sensor.__table__.c
     is_sensor = and_(a.subject_kind == SENSOR, s.id == a.subject_id)
     stmt = (
@@ -625,6 +629,10 @@ def alerts(
         stmt = stmt.where(a.domain.in_(sorted(domains)))
     if areas is not None:
         stmt = stmt.where(a.area.in_(sorted(areas)))
+    if raised_from is not None:
+        stmt = stmt.where(a.raised_ms >= raised_from)
+    if raised_to is not None:
+        stmt = stmt.where(a.raised_ms < raised_to)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
         labels = names_of(conn, {(x.subject_kind, x.subject_id) for x in rows})

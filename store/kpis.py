@@ -19,6 +19,7 @@ Targets and their sources:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -88,6 +89,19 @@ class KpiProvider:
         return self.target
 
     def measure(self, engine: Engine, at_ms: int, with_trend: bool) -> Measure:
+        raise NotImplementedError
+
+    def over(
+        self,
+        engine: Engine,
+        start_ms: int,
+        end_ms: int,
+        areas: Collection[str] | None = None,
+    ) -> Measure:
+        """The figure over ``[start_ms, end_ms)`` (a report's period), in ``areas``
+        (None: everywhere), with its trend by Vietnam day: the same arithmetic as
+        the overview tile's trend, so a report's day equals the tile's point for
+        that day."""
         raise NotImplementedError
 
     def kpi(
@@ -163,6 +177,34 @@ class SensorMean(KpiProvider):
             else pd.DataFrame(columns=TREND_COLUMNS),
         )
 
+    def over(
+        self,
+        engine: Engine,
+        start_ms: int,
+        end_ms: int,
+        areas: Collection[str] | None = None,
+    ) -> Measure:
+        r = Rollup1h.__table__.c
+        s = Sensor.__table__.c
+        where = [
+            s.kind == self.kind,
+            r.metric == self.metric,
+            r.bucket >= start_ms,
+            r.bucket < end_ms,
+        ]
+        if areas is not None:
+            where.append(s.area.in_(sorted(areas)))
+        stmt = (
+            select(func.sum(r.sum), func.sum(r.count), func.count(func.distinct(s.id)))
+            .select_from(Rollup1h.__table__.join(Sensor.__table__, s.id == r.sensor_id))
+            .where(and_(*where))
+        )
+        with engine.connect() as conn:
+            total, count, sensors = conn.execute(stmt).one()
+        value = float(total) / float(count) if count else None
+        trend = daily_means(engine, self.kind, self.metric, start_ms, end_ms, areas)
+        return Measure(value, int(sensors or 0), trend)
+
 
 def sensor_mean(
     domain: str,
@@ -210,6 +252,36 @@ class ReportsClosed(KpiProvider):
         day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
         stmt = (
             select(day, func.count(), closed).where(window).group_by(day).order_by(day)
+        )
+        with engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        total = sum(r[1] for r in rows)
+        done = sum(float(r[2] or 0) for r in rows)
+        trend = pd.DataFrame(
+            [(r[0], 100.0 * float(r[2] or 0) / r[1]) for r in rows],
+            columns=TREND_COLUMNS,
+        )
+        return Measure(100.0 * done / total if total else None, total, trend)
+
+    def over(
+        self,
+        engine: Engine,
+        start_ms: int,
+        end_ms: int,
+        areas: Collection[str] | None = None,
+    ) -> Measure:
+        """Share of the reports filed in the period that are closed."""
+        c = CitizenReport.__table__.c
+        closed = func.sum(case((c.status == "closed", 1), else_=0))
+        where = [c.requested_ms >= start_ms, c.requested_ms < end_ms]
+        if areas is not None:
+            where.append(c.area.in_(sorted(areas)))
+        day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
+        stmt = (
+            select(day, func.count(), closed)
+            .where(and_(*where))
+            .group_by(day)
+            .order_by(day)
         )
         with engine.connect() as conn:
             rows = conn.execute(stmt).all()
@@ -279,18 +351,35 @@ def _daily_trend(
     engine: Engine, kind: str, metric: str, at_ms: int, days: int
 ) -> pd.DataFrame:
     """Daily means (Vietnam days) over all sensors of a kind, from the hourly rollup."""
+    return daily_means(engine, kind, metric, at_ms - days * DAY_MS, at_ms)
+
+
+def daily_means(
+    engine: Engine,
+    kind: str,
+    metric: str,
+    start_ms: int,
+    end_ms: int,
+    areas: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Daily means (Vietnam days; columns ts, value) of a kind's metric over the
+    hourly buckets in ``[start_ms, end_ms)``, of the sensors in ``areas`` (None:
+    all)."""
     r = Rollup1h.__table__.c
     s = Sensor.__table__.c
-    start = at_ms - days * DAY_MS
     day = (r.bucket - (r.bucket + VN_OFFSET_MS) % DAY_MS).label("d")
+    where = [
+        s.kind == kind,
+        r.metric == metric,
+        r.bucket >= start_ms,
+        r.bucket < end_ms,
+    ]
+    if areas is not None:
+        where.append(s.area.in_(sorted(areas)))
     stmt = (
         select(day, func.sum(r.sum) / func.sum(r.count))
         .select_from(Rollup1h.__table__.join(Sensor.__table__, s.id == r.sensor_id))
-        .where(
-            and_(
-                s.kind == kind, r.metric == metric, r.bucket >= start, r.bucket < at_ms
-            )
-        )
+        .where(and_(*where))
         .group_by(day)
         .order_by(day)
     )

@@ -11,6 +11,8 @@ command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi "noto sans" || need+=(fonts-noto-core)
+# pdftoppm renders the report PDFs back to images (tests/integration/reports).
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "tests/services.sh: missing ${need[*]}; run as root or install them" >&2

@@ -4,7 +4,8 @@ Times are epoch milliseconds UTC in BIGINT columns: bucketing (ts - ts % step) i
 same integer arithmetic on SQLite and PostgreSQL, rows stay small, and the readings'
 primary key (sensor_id, metric, ts) is the index every time-series query walks.
 
-One module per area (readings, sources, press, feedback, alerts, accounts, audit),
+One module per area (readings, sources, press, feedback, alerts, accounts, audit,
+reports),
 all imported here so that ``Base.metadata`` holds every table and ``from store.schema
 import X`` keeps working; a new area adds its module and its line below.
 """
@@ -28,6 +29,7 @@ from store.schema.readings import (
     Rollup1m,
     Sensor,
 )
+from store.schema.reports import ReportFile, ReportRun, ReportSchedule
 from store.schema.sources import DeadLetter, DeadLetterMinute, Lease, SourceHealth
 
 __all__ = [
@@ -53,4 +55,7 @@ __all__ = [
     "ApiKey",
     "LoginAttempt",
     "AuditEntry",
+    "ReportRun",
+    "ReportFile",
+    "ReportSchedule",
 ]

@@ -50,6 +50,7 @@ def test_every_page_renders_without_console_errors(
         "/canh-bao": ("#alerts-rules", "Vượt ngưỡng của cảm biến"),
         "/moi-truong": ("#env-aqi", "Trạm Kinh Bắc"),
         "/he-thong": ("#admin-users-list", "Nguyễn Văn An"),
+        "/bao-cao": ("#reports-archive", "Chưa có báo cáo nào"),
     }
     for page in dash.page_registry.values():
         path = page["relative_path"]

@@ -74,6 +74,21 @@ def _imports(path: Path) -> set[str]:
             },
         ),
         ("layouts", {"paho", "datasources", "simulators", "sqlalchemy"}),
+        # Reports are made for the page, the API and the scheduler alike.
+        (
+            "reports",
+            {
+                "dash",
+                "dash_bootstrap_components",
+                "flask",
+                "paho",
+                "layouts",
+                "callbacks",
+                "api",
+                "datasources",
+                "simulators",
+            },
+        ),
     ],
 )
 def test_imports_run_one_way(package, forbidden):
