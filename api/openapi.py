@@ -273,10 +273,8 @@ OPENAPI: dict = {
                                             "metric": {"type": "string"},
                                             "unit": {"type": "string"},
                                             "points": {
-                                                "type": "array",
-                                                "items": {
-                                                    "$ref": "#/components/schemas/Point"
-                                                },
+                                                "$ref": "#/components/schemas/"
+                                                "PointColumns"
                                             },
                                         },
                                     },
@@ -482,14 +480,19 @@ OPENAPI: dict = {
                     "last_seen": {"type": ["string", "null"], "format": "date-time"},
                 },
             },
-            "Point": {
+            "PointColumns": {
                 "type": "object",
+                "description": "Buckets column by column: the i-th bucket is "
+                "ts[i], mean[i], min[i], max[i], count[i]",
                 "properties": {
-                    "ts": {"type": "string", "format": "date-time"},
-                    "mean": {"type": "number"},
-                    "min": {"type": "number"},
-                    "max": {"type": "number"},
-                    "count": {"type": "integer"},
+                    "ts": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "date-time"},
+                    },
+                    "mean": {"type": "array", "items": {"type": "number"}},
+                    "min": {"type": "array", "items": {"type": "number"}},
+                    "max": {"type": "array", "items": {"type": "number"}},
+                    "count": {"type": "array", "items": {"type": "integer"}},
                 },
             },
             "AqiBlock": {

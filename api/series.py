@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
 
-from flask import Response, jsonify, request
+from flask import Response, request
 
 from api.base import bp, error, iso
 from api.params import ParamError, parse_code, parse_id, parse_step, parse_time
@@ -167,26 +168,34 @@ def series_many() -> Response:
         )
     except ValueError as exc:
         raise ParamError("step", str(exc)) from exc
-    return jsonify(
-        {
-            "from": iso(frm),
-            "to": iso(to),
-            "step_s": chosen,
-            "source": queries.series_source(chosen),
-            "limit": limit,
-            "total": total,
-            "sensors": len(page),
-            "next_cursor": encode_cursor(page[-1][0]) if more else None,
-            "series": _series_json(page, df),
-        }
+    body = {
+        "from": iso(frm),
+        "to": iso(to),
+        "step_s": chosen,
+        "source": queries.series_source(chosen),
+        "limit": limit,
+        "total": total,
+        "sensors": len(page),
+        "next_cursor": encode_cursor(page[-1][0]) if more else None,
+        "series": _series_json(page, df),
+    }
+    # Encoded here rather than by jsonify: Flask sorts the keys of every point, a
+    # third of the time of a page of 40,000 points.
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        mimetype="application/json",
     )
 
 
 def _series_json(page: list[tuple[str, str, list[str]]], df) -> list[dict]:  # noqa: ANN001 - a frame
-    """One entry per (sensor, declared metric) of the page, with its points (none
-    when it has no data in the range)."""
-    points: dict[tuple[str, str], list[dict]] = {
-        (sid, m): [] for sid, _unit, metrics in page for m in metrics
+    """One entry per (sensor, declared metric) of the page, its buckets as columns
+    (ts, mean, min, max, count: the single-series route's points, column by column,
+    which halves the answer and its encoding); empty columns when it has no data in
+    the range."""
+    columns: dict[tuple[str, str], dict[str, list]] = {
+        (sid, m): {"ts": [], "mean": [], "min": [], "max": [], "count": []}
+        for sid, _unit, metrics in page
+        for m in metrics
     }
     stamps: dict[int, str | None] = {}  # every series shares the same buckets
     for sid, metric, ts, mean, lo, hi, count in zip(
@@ -199,22 +208,23 @@ def _series_json(page: list[tuple[str, str, list[str]]], df) -> list[dict]:  # n
         df["count"].tolist(),
         strict=True,
     ):
-        out = points.get((sid, metric))
+        out = columns.get((sid, metric))
         if out is None:
             continue  # a metric the sensor no longer declares
-        ts = int(ts)
         stamp = stamps.get(ts)
         if stamp is None:
-            stamp = stamps[ts] = iso(ts)
-        out.append(
-            {"ts": stamp, "mean": mean, "min": lo, "max": hi, "count": int(count)}
-        )
+            stamp = stamps[ts] = iso(int(ts))
+        out["ts"].append(stamp)
+        out["mean"].append(mean)
+        out["min"].append(lo)
+        out["max"].append(hi)
+        out["count"].append(int(count))
     return [
         {
             "sensor": sid,
             "metric": metric,
             "unit": METRICS[metric].unit if metric in METRICS else unit,
-            "points": points[(sid, metric)],
+            "points": columns[(sid, metric)],
         }
         for sid, unit, metrics in page
         for metric in metrics
