@@ -176,6 +176,117 @@ OPENAPI: dict = {
                 },
             }
         },
+        "/api/v1/series": {
+            "get": {
+                "summary": "Bucketed series of many sensors in one request, paged",
+                "description": "Sensors by 'ids' or by the kind/area/region filter "
+                "(both given: they narrow each other), within the key's scope (a "
+                "staff key: its domains' kinds and its areas), ordered by id; one "
+                "entry per sensor and metric it measures, with the buckets of "
+                "/sensors/{sensor_id}/series. A page holds at most 'limit' sensors "
+                "and at most 200,000 buckets; pass 'next_cursor' as 'cursor' for the "
+                "next page (null on the last). An id that is unknown, or outside the "
+                "key's scope, is a 404.",
+                "parameters": [
+                    {
+                        "name": "ids",
+                        "in": "query",
+                        "description": "Sensor ids, comma-separated (at most 1,000)",
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {"name": "area", "in": "query", "schema": {"type": "string"}},
+                    {"name": "region", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "metric",
+                        "in": "query",
+                        "description": "Metrics, comma-separated; default every "
+                        "metric of each sensor",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "from",
+                        "in": "query",
+                        "description": _TIME_DESC + "; default 24 h before 'to'",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "to",
+                        "in": "query",
+                        "description": _TIME_DESC + "; default now",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "step",
+                        "in": "query",
+                        "description": "auto, seconds, or 30s, 5m, 1h, 1d; at most "
+                        "5,000 buckets per series",
+                        "schema": {"type": "string", "default": "auto"},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "description": "Sensors per page",
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "default": 100,
+                        },
+                    },
+                    {
+                        "name": "cursor",
+                        "in": "query",
+                        "description": "'next_cursor' of the page before",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": _resp(
+                        "A page of series",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "from": {"type": "string", "format": "date-time"},
+                                "to": {"type": "string", "format": "date-time"},
+                                "step_s": {"type": "integer"},
+                                "source": {
+                                    "type": "string",
+                                    "enum": ["readings", "rollup_1m", "rollup_1h"],
+                                },
+                                "limit": {"type": "integer"},
+                                "total": {
+                                    "type": "integer",
+                                    "description": "Sensors chosen, every page",
+                                },
+                                "sensors": {
+                                    "type": "integer",
+                                    "description": "Sensors on this page",
+                                },
+                                "next_cursor": {"type": ["string", "null"]},
+                                "series": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "sensor": {"type": "string"},
+                                            "metric": {"type": "string"},
+                                            "unit": {"type": "string"},
+                                            "points": {
+                                                "$ref": "#/components/schemas/"
+                                                "PointColumns"
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    ),
+                    "400": _resp("Bad parameter", _ERROR),
+                    "404": _resp("Unknown sensor (or outside the key's scope)", _ERROR),
+                },
+            }
+        },
         "/api/v1/alerts": {
             "get": {
                 "summary": "Alerts, newest first, with counts of open ones",
@@ -367,6 +478,21 @@ OPENAPI: dict = {
                         "enum": ["ok", "stale", "offline", "never"],
                     },
                     "last_seen": {"type": ["string", "null"], "format": "date-time"},
+                },
+            },
+            "PointColumns": {
+                "type": "object",
+                "description": "Buckets column by column: the i-th bucket is "
+                "ts[i], mean[i], min[i], max[i], count[i]",
+                "properties": {
+                    "ts": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "date-time"},
+                    },
+                    "mean": {"type": "array", "items": {"type": "number"}},
+                    "min": {"type": "array", "items": {"type": "number"}},
+                    "max": {"type": "array", "items": {"type": "number"}},
+                    "count": {"type": "array", "items": {"type": "integer"}},
                 },
             },
             "AqiBlock": {

@@ -166,3 +166,4 @@ def openapi() -> Response:
 from api import alerts as _alerts  # noqa: E402, F401
 from api import aqi as _aqi  # noqa: E402, F401
 from api import reports as _reports  # noqa: E402, F401
+from api import series as _series  # noqa: E402, F401

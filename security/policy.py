@@ -91,6 +91,7 @@ PAGES: dict[str, PageRule] = {
 # REST API paths and the page whose rule they follow.
 API: tuple[tuple[str, str], ...] = (
     ("/api/v1/sensors", "/cam-bien"),
+    ("/api/v1/series", "/cam-bien"),
     ("/api/v1/alerts", "/canh-bao"),
     ("/api/v1/aqi", "/moi-truong"),
     # Reports follow /bao-cao (every role); each domain's report is checked by

@@ -485,3 +485,35 @@ def citizen_reports(
     if areas is not None:
         stmt = stmt.where(t.area.in_(sorted(areas)))
     return _frame(engine, stmt.limit(min(limit, 5000)), REPORT_COLUMNS)
+
+
+def sensor_metrics(
+    engine: Engine,
+    ids: Collection[str] | None = None,
+    kind: str | None = None,
+    area: str | None = None,
+    region: str | None = None,
+    areas: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+    limit: int = 10_000,
+) -> pd.DataFrame:
+    """Sensors and the metrics they measure, for choosing series. Columns: id, kind,
+    area, unit, metrics (a list); ordered by id. ``ids``, ``kind``, ``area`` and
+    ``region`` filter; ``areas`` and ``kinds`` are a reader's scope (None: all)."""
+    s = Sensor.__table__.c
+    stmt = select(s.id, s.kind, s.area, s.unit, s.metrics).order_by(s.id).limit(limit)
+    if ids is not None:
+        stmt = stmt.where(s.id.in_(sorted(ids)))
+    if kind:
+        stmt = stmt.where(s.kind == kind)
+    if area:
+        stmt = stmt.where(s.area == area)
+    if region:
+        stmt = stmt.where(s.region == region)
+    if areas is not None:
+        stmt = stmt.where(s.area.in_(sorted(areas)))
+    if kinds is not None:
+        stmt = stmt.where(s.kind.in_(sorted(kinds)))
+    df = _frame(engine, stmt, ["id", "kind", "area", "unit", "metrics"])
+    df["metrics"] = [list(m or []) for m in df["metrics"]]
+    return df

@@ -4,90 +4,30 @@ nobody gets in without an account, and no account can take the ingest's session.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import socket
-import subprocess
-
 import pytest
 
-from tests.conftest import ROOT, _unavailable, free_port
 from tests.helpers import wait_for
+from tests.mosquitto_readme import ReadmeMosquitto
 from tests.mqtt_probe import Probe
 
 INGEST_PASSWORD = "ingest-secret"
 SENSOR_PASSWORD = "sensor-secret"
 
 
-def readme_block(first_line: str) -> str:
-    """The README's fenced block that starts with ``first_line``."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```text\n(.*?)```", readme, flags=re.S)
-    found = [b for b in blocks if b.startswith(first_line + "\n")]
-    assert len(found) == 1, f"README has no single block starting {first_line!r}"
-    return found[0]
-
-
 @pytest.fixture
 def mosquitto(tmp_path):
-    for tool in ("mosquitto", "mosquitto_passwd"):
-        if not shutil.which(tool):
-            _unavailable(f"the {tool} binary", "not installed")
-    passwd, acl = tmp_path / "ioc.passwd", tmp_path / "ioc.acl"
-    for i, (user, password) in enumerate(
-        [
-            ("ioc-ingest", INGEST_PASSWORD),
-            ("aq-1", SENSOR_PASSWORD),
-            ("aq-2", SENSOR_PASSWORD),
-        ]
-    ):
-        create = ["-c"] if i == 0 else []
-        subprocess.run(
-            ["mosquitto_passwd", *create, "-b", str(passwd), user, password],
-            check=True,
-        )
-    acl.write_text(readme_block("# /etc/mosquitto/ioc.acl"), encoding="utf-8")
-    port = free_port()
-    conf = []
-    for line in readme_block("# /etc/mosquitto/conf.d/ioc.conf").splitlines():
-        if line.startswith(("certfile", "keyfile")):
-            continue  # the test speaks plain MQTT
-        if line.startswith("listener "):
-            line = f"listener {port} 127.0.0.1"
-        conf.append(
-            line.replace("/etc/mosquitto/ioc.passwd", str(passwd)).replace(
-                "/etc/mosquitto/ioc.acl", str(acl)
-            )
-        )
-    if os.geteuid() == 0:
-        # Started as root, Mosquitto drops to its own user, which cannot read pytest's
-        # private temp folder.
-        conf.append("user root")
-    conf_file = tmp_path / "mosquitto.conf"
-    conf_file.write_text("\n".join(conf) + "\n", encoding="utf-8")
-    proc = subprocess.Popen(
-        ["mosquitto", "-c", str(conf_file)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-    def listening() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"mosquitto exited: {proc.stderr.read()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            return False
-
+    broker = ReadmeMosquitto(
+        tmp_path,
+        {
+            "ioc-ingest": INGEST_PASSWORD,
+            "aq-1": SENSOR_PASSWORD,
+            "aq-2": SENSOR_PASSWORD,
+        },
+    ).start()
     try:
-        wait_for(listening, timeout=10, message="mosquitto listening")
-        yield port
+        yield broker.port
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        broker.stop()
 
 
 def _ingest(port: int, probes) -> Probe:
