@@ -682,3 +682,37 @@ OPENAPI["paths"].update(
         },
     }
 )
+
+
+OPENAPI["paths"]["/api/v1/exports/{table}.{fmt}"] = {
+    "get": {
+        "summary": "A page's table as CSV or Excel, under the page's filters",
+        "description": "sensors (kind, district, state), alerts (state, severity, "
+        "domain, district) or press: the rows that page shows the caller, at most "
+        "20,000. CSV is UTF-8 with a byte-order mark. Recorded in the audit trail.",
+        "parameters": [
+            {
+                "name": "table",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "enum": ["sensors", "alerts", "press"]},
+            },
+            {
+                "name": "fmt",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "enum": ["csv", "xlsx"]},
+            },
+            {
+                "name": "lang",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["vi", "en"]},
+            },
+        ],
+        "responses": {
+            "200": {"description": "The file (Content-Disposition: attachment)"},
+            "400": _resp("Bad table, format or filter value", _ERROR),
+            "403": _resp("The caller may not read that page", _ERROR),
+        },
+    }
+}

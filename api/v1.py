@@ -165,5 +165,6 @@ def openapi() -> Response:
 # Routes in modules of their own register on the same blueprint (api.base).
 from api import alerts as _alerts  # noqa: E402, F401
 from api import aqi as _aqi  # noqa: E402, F401
+from api import exports as _exports  # noqa: E402, F401
 from api import reports as _reports  # noqa: E402, F401
 from api import series as _series  # noqa: E402, F401

@@ -14,6 +14,8 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
+from components.export_links import FORMATS as EXPORT_FORMATS
+from components.export_links import export_href
 from components.tables import table
 from i18n import T, fmt_age, fmt_datetime, fmt_number, metric_label, t, unit_label
 from layouts._filters import area_names, clean_key, clean_text, url_search
@@ -514,3 +516,19 @@ def remember_filters(
     values = (state, severity, domain, district)
     search = url_search(dict(zip(FILTERS, values, strict=True)))
     return no_update if search == (current or "") else search
+
+
+@callback(
+    Output(Ids.EXPORT_CSV, "href"),
+    Output(Ids.EXPORT_XLSX, "href"),
+    Input(Ids.STATE, "value"),
+    Input(Ids.SEVERITY, "value"),
+    Input(Ids.DOMAIN, "value"),
+    Input(Ids.DISTRICT, "value"),
+    prevent_initial_call=True,
+)
+def export_hrefs(*values: str | None) -> tuple:
+    """The download links follow the filters (the route checks them again)."""
+    lang = current_lang()
+    f, _bad = clean_filters(dict(zip(FILTERS, values, strict=True)), lang)
+    return tuple(export_href("alerts", fmt, f, lang) for fmt in EXPORT_FORMATS)

@@ -19,6 +19,8 @@ from dash import (
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
+from components.export_links import FORMATS as EXPORT_FORMATS
+from components.export_links import export_href
 from components.sensor_drawer import drawer_body
 from components.sensor_grid import changes, grid_rows, trend_pairs
 from i18n import t
@@ -210,3 +212,18 @@ def remember_filters(
 ) -> str:
     search = url_search({"kind": kind, "district": district, "state": state})
     return no_update if search == (current or "") else search
+
+
+@callback(
+    Output(Ids.EXPORT_CSV, "href"),
+    Output(Ids.EXPORT_XLSX, "href"),
+    Input(Ids.KIND, "value"),
+    Input(Ids.DISTRICT, "value"),
+    Input(Ids.STATE, "value"),
+    prevent_initial_call=True,
+)
+def export_hrefs(kind: str | None, district: str | None, state: str | None) -> tuple:
+    """The download links follow the filters (the route checks them again)."""
+    lang = current_lang()
+    f = _filters(kind, district, state, lang)
+    return tuple(export_href("sensors", fmt, f, lang) for fmt in EXPORT_FORMATS)

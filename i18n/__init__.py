@@ -34,6 +34,7 @@ AREAS = (
     "accounts",
     "admin",
     "reports",
+    "exports",
 )
 
 

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import catalogue
+from components.export_links import export_links
 from i18n import t
 from layouts._filters import check_choices, district_options, filter_dropdown
 from layouts._shell import current_lang
@@ -24,6 +25,8 @@ REFRESH_MS = 5000
 
 class Ids:
     URL = "alerts-url"
+    EXPORT_CSV = "alerts-export-csv"
+    EXPORT_XLSX = "alerts-export-xlsx"
     INTERVAL = "alerts-interval"
     COUNTS = "alerts-counts"
     TABLE = "alerts-table"
@@ -195,6 +198,12 @@ def layout(**query: object) -> html.Div:
                 [
                     html.H1(t("nav.alerts", lang), className="h3 mb-0 me-3"),
                     html.Div(id=Ids.COUNTS, className="d-flex flex-wrap gap-2"),
+                    export_links(
+                        {"csv": Ids.EXPORT_CSV, "xlsx": Ids.EXPORT_XLSX},
+                        "alerts",
+                        values,
+                        lang,
+                    ),
                 ],
                 className="d-flex flex-wrap align-items-center mb-2",
             ),

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import catalogue
+from components.export_links import export_links
 from components.sensor_grid import column_defs, grid_options
 from i18n import t
 from layouts._filters import clean_filters, filter_dropdown, filter_options
@@ -26,6 +27,8 @@ TICK_MS = 1000
 
 class Ids:
     INTERVAL = "sensors-interval"
+    EXPORT_CSV = "sensors-export-csv"
+    EXPORT_XLSX = "sensors-export-xlsx"
     TABLE = "sensors-table"
     KIND = "sensors-kind"
     DISTRICT = "sensors-district"
@@ -56,7 +59,18 @@ def layout(**query: object) -> html.Div:
             dcc.Store(id=Ids.VISIBLE),
             dcc.Store(id=Ids.CLOCK),
             dcc.Store(id=Ids.SKEW),
-            html.H1(t("nav.sensors", lang), className="h3 mb-2"),
+            html.Div(
+                [
+                    html.H1(t("nav.sensors", lang), className="h3 mb-0 me-3"),
+                    export_links(
+                        {"csv": Ids.EXPORT_CSV, "xlsx": Ids.EXPORT_XLSX},
+                        "sensors",
+                        values,
+                        lang,
+                    ),
+                ],
+                className="d-flex flex-wrap align-items-center gap-2 mb-2",
+            ),
             dbc.Row(
                 [
                     dropdown("kind", Ids.KIND),

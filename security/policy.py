@@ -97,6 +97,8 @@ API: tuple[tuple[str, str], ...] = (
     # Reports follow /bao-cao (every role); each domain's report is checked by
     # usecases.reports against the caller's domains.
     ("/api/v1/reports", "/bao-cao"),
+    # Each table follows its page's rule (usecases.exports checks it per table).
+    ("/api/v1/exports", "/"),
     ("/api/v1/openapi.json", "/"),
     ("/open311/v2", "/y-kien"),
 )

@@ -1,0 +1,41 @@
+"""Exporting a page's table as CSV or Excel: the buttons and the files' columns."""
+
+T: dict[str, dict[str, str]] = {
+    "export.csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "export.xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "export.hint": {
+        "vi": "Tải đúng những dòng đang lọc",
+        "en": "Download the rows the filters select",
+    },
+    "export.err.filter": {
+        "vi": "Giá trị bộ lọc không hợp lệ",
+        "en": "A filter value is not valid",
+    },
+    "export.err.table": {
+        "vi": "Không có bảng hoặc định dạng này",
+        "en": "No such table or format",
+    },
+    "export.col.id": {"vi": "Mã", "en": "ID"},
+    "export.col.name": {"vi": "Tên", "en": "Name"},
+    "export.col.kind": {"vi": "Loại", "en": "Kind"},
+    "export.col.area": {"vi": "Địa bàn", "en": "Area"},
+    "export.col.state": {"vi": "Trạng thái", "en": "State"},
+    "export.col.metric": {"vi": "Chỉ số", "en": "Metric"},
+    "export.col.value": {"vi": "Giá trị", "en": "Value"},
+    "export.col.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "export.col.time": {"vi": "Thời điểm", "en": "Time"},
+    "export.col.severity": {"vi": "Mức độ", "en": "Severity"},
+    "export.col.subject": {"vi": "Đối tượng", "en": "Subject"},
+    "export.col.domain": {"vi": "Lĩnh vực", "en": "Domain"},
+    "export.col.limit": {"vi": "Ngưỡng", "en": "Limit"},
+    "export.col.peak": {"vi": "Đỉnh", "en": "Peak"},
+    "export.col.raised": {"vi": "Phát sinh lúc", "en": "Raised"},
+    "export.col.acked_by": {"vi": "Người xác nhận", "en": "Acknowledged by"},
+    "export.col.acked": {"vi": "Xác nhận lúc", "en": "Acknowledged"},
+    "export.col.resolved": {"vi": "Kết thúc lúc", "en": "Resolved"},
+    "export.col.published": {"vi": "Đăng lúc", "en": "Published"},
+    "export.col.title": {"vi": "Tiêu đề", "en": "Title"},
+    "export.col.source": {"vi": "Nguồn", "en": "Source"},
+    "export.col.category": {"vi": "Chuyên mục", "en": "Category"},
+    "export.col.link": {"vi": "Đường dẫn", "en": "Link"},
+}
