@@ -15,11 +15,11 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select, tuple_, update
+from sqlalchemy import Engine, and_, case, func, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 import province
-from store import levels
+from store import frames, levels
 from store.queries import freshness
 from store.schema import Alert, AlertRule, LatestValue, Rollup1m, Sensor
 from store.subjects import SENSOR, check_kind, names_of
@@ -557,6 +557,23 @@ ALERT_COLUMNS = [
 ]
 
 
+def severity_rank(a):  # noqa: ANN001, ANN201 - the alerts table's columns
+    """critical 2, warning 1, info 0: a severity as a number SQL can sort by."""
+    return case((a.severity == "critical", 2), (a.severity == "warning", 1), else_=0)
+
+
+_ORDERS = {
+    "newest": lambda a: (a.raised_ms.desc(), a.id.desc()),
+    "worst": lambda a: (
+        severity_rank(a).desc(),
+        case((a.escalated_ms.is_not(None), 1), else_=0).desc(),
+        a.raised_ms.asc(),
+        a.id.asc(),
+    ),
+}
+ORDERS = tuple(_ORDERS)
+
+
 def alerts(
     engine: Engine,
     state: str | None = None,
@@ -567,8 +584,11 @@ def alerts(
     alert_id: int | None = None,
     domains: Collection[str] | None = None,
     areas: Collection[str] | None = None,
+    order: str = "newest",
+    subject_id: str | None = None,
 ) -> pd.DataFrame:
-    """Alerts newest first, with their rule and subject. Columns: ALERT_COLUMNS;
+    """Alerts newest first (``order="worst"``: critical first, then escalated, then
+    the longest-lasting), with their rule and subject. Columns: ALERT_COLUMNS;
     state is 'open' (unacknowledged), 'acknowledged' or 'resolved'; subject_name(_en)
     come from the subject kind's labeller (store.subjects), '' when it has none;
     sensor_id and sensor_name(_en) repeat the subject for sensor alerts (None
@@ -604,7 +624,7 @@ def alerts(
         )
         .join(AlertRule.__table__, r.id == a.rule_id, isouter=True)
         .join(Sensor.__table__, is_sensor, isouter=True)
-        .order_by(a.raised_ms.desc(), a.id.desc())
+        .order_by(*_ORDERS[order](a))
         .limit(max(1, min(limit, 5000)))
     )
     if state == "open":
@@ -621,6 +641,8 @@ def alerts(
         stmt = stmt.where(s.region == region)
     if alert_id is not None:
         stmt = stmt.where(a.id == alert_id)
+    if subject_id is not None:
+        stmt = stmt.where(a.subject_id == subject_id)
     if domains is not None:
         stmt = stmt.where(a.domain.in_(sorted(domains)))
     if areas is not None:
@@ -667,6 +689,59 @@ def unresolved_sensors(engine: Engine, severity: str = "critical") -> set[str]:
     )
     with engine.connect() as conn:
         return {r for r in conn.execute(stmt).scalars() if r is not None}
+
+
+def excess(row: dict) -> float:
+    """How far an alert's latest value lies past its limit, as a share of the limit
+    (0.5: half as much again); 0 when either is unknown."""
+    value, limit = row.get("last_value"), row.get("limit")
+    if value is None or limit is None:
+        return 0.0
+    return abs(float(value) - float(limit)) / max(abs(float(limit)), 1e-9)
+
+
+def worst_first(df: pd.DataFrame, at_ms: int | None = None) -> pd.DataFrame:
+    """An alerts frame ranked by what needs a person first: severity, then escalated,
+    then how far past the limit (``excess``), then how long it has lasted."""
+    if df.empty:
+        return df
+    at = now_ms() if at_ms is None else at_ms
+    rows = frames.records(df)
+    key = [
+        (
+            -SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else 0,
+            0 if r["escalated_ms"] is not None else 1,
+            -excess(r),
+            -(at - int(r["raised_ms"])),
+        )
+        for r in rows
+    ]
+    order = sorted(range(len(rows)), key=key.__getitem__)
+    return df.iloc[order].reset_index(drop=True)
+
+
+def worst_unresolved(
+    engine: Engine,
+    domains: Collection[str] | None = None,
+    areas: Collection[str] | None = None,
+) -> dict[str, str]:
+    """Each sensor's worst unresolved alert (open or acknowledged: a known problem is
+    still a problem), as {sensor id: 'critical' | 'warning' | 'info'}; what a map
+    colours its points by. ``domains`` and ``areas`` as in ``alerts``."""
+    a = Alert.__table__.c
+    rank = func.max(severity_rank(a))
+    stmt = (
+        select(a.subject_id, rank)
+        .where(a.resolved_ms.is_(None), a.subject_kind == SENSOR)
+        .group_by(a.subject_id)
+        .limit(10_000)
+    )
+    if domains is not None:
+        stmt = stmt.where(a.domain.in_(sorted(domains)))
+    if areas is not None:
+        stmt = stmt.where(a.area.in_(sorted(areas)))
+    with engine.connect() as conn:
+        return {sid: SEVERITIES[int(r)] for sid, r in conn.execute(stmt)}
 
 
 def counts(
