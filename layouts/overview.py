@@ -92,20 +92,7 @@ def layout(**_kwargs: object) -> html.Div:
                                                 responsive=True,
                                                 style={"height": "100%"},
                                             ),
-                                            html.Div(
-                                                [
-                                                    html.Button(
-                                                        html.I(className="bi bi-x-lg"),
-                                                        id=Ids.POINT_CLOSE,
-                                                        className="btn btn-link ioc-touch "
-                                                        "ioc-map-point-close",
-                                                        title=t("overview.point.close", lang),
-                                                    ),
-                                                    html.Div(id=Ids.POINT),
-                                                ],
-                                                className="ioc-map-point d-none",
-                                                id=Ids.POINT_BOX,
-                                            ),
+                                            _point_panel(lang),
                                         ],
                                         className="ioc-map",
                                     ),
@@ -132,4 +119,21 @@ def layout(**_kwargs: object) -> html.Div:
                 className="g-2",
             ),
         ]
+    )
+
+
+def _point_panel(lang: str) -> html.Div:
+    """Where a tap on a map point shows its values, time and link (hidden until)."""
+    return html.Div(
+        [
+            html.Button(
+                html.I(className="bi bi-x-lg"),
+                id=Ids.POINT_CLOSE,
+                className="btn btn-link ioc-touch ioc-map-point-close",
+                title=t("overview.point.close", lang),
+            ),
+            html.Div(id=Ids.POINT),
+        ],
+        className="ioc-map-point d-none",
+        id=Ids.POINT_BOX,
     )
