@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import config
 import province
-from components.kpi_tile import period_text, tile_texts
+from components.kpi_tile import period_text, shown_status, tile_texts
 from figures.province_map import province_map
 from figures.sparkline import STATUS_COLOURS, sparkline, trend_xy
 from i18n import T, fmt_age, fmt_datetime, fmt_measure, fmt_number, metric_label, t
@@ -88,6 +88,11 @@ def _ids(position: int) -> list[str]:
     return [o["id"]["domain"] for o in ctx.outputs_list[position]]
 
 
+def _state_ids(position: int) -> list[str]:
+    states = ctx.states_list[position] if len(ctx.states_list) > position else []
+    return [s["id"]["domain"] for s in states if isinstance(s.get("id"), dict)]
+
+
 @callback(
     Output({"type": Ids.VALUE, "domain": ALL}, "children"),
     Output({"type": Ids.TARGET, "domain": ALL}, "children"),
@@ -102,8 +107,9 @@ def _ids(position: int) -> list[str]:
     Output(Ids.PRESS, "data-drawn"),
     Input(Ids.INTERVAL, "n_intervals"),
     State(Ids.PRESS, "data-drawn"),
+    State({"type": Ids.TILE, "domain": ALL}, "className"),
 )
-def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
+def refresh(n: int | None, drawn: str | None, shown: list | None):  # noqa: ANN201
     lang = current_lang()
     engine = get_engine()
     # n_intervals from the browser: anything but a count is the first draw.
@@ -143,8 +149,10 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
             no_update,
             no_update,
         )
+    # What each tile shows now: a value just back inside its limit keeps it.
+    before = dict(zip(_state_ids(1), shown or [], strict=False))
     texts = [
-        tile_texts(domain_kpis.get(d), lang)
+        tile_texts(domain_kpis.get(d), lang, shown_status(before.get(d)))
         if _readable(d, readable)
         else ("–", t("overview.not_your_domain", lang), "nodata")
         for d in domains

@@ -100,7 +100,8 @@ def overview(client, n=None, classes=None) -> dict:  # noqa: ANN001
     ]
     state = []
     for s in dash_callbacks()[key]["state"]:
-        if isinstance(s["id"], dict):
+        if s["id"].startswith("{"):
+            s = {**s, "id": json.loads(s["id"])}
             state.append(
                 [
                     {
