@@ -90,7 +90,13 @@ def _ids(position: int) -> list[str]:
 
 def _state_ids(position: int) -> list[str]:
     states = ctx.states_list[position] if len(ctx.states_list) > position else []
-    return [s["id"]["domain"] for s in states if isinstance(s.get("id"), dict)]
+    if not isinstance(states, list):  # not the tiles' list: nothing to hold
+        return []
+    return [
+        s["id"]["domain"]
+        for s in states
+        if isinstance(s, dict) and isinstance(s.get("id"), dict)
+    ]
 
 
 @callback(
@@ -109,7 +115,7 @@ def _state_ids(position: int) -> list[str]:
     State(Ids.PRESS, "data-drawn"),
     State({"type": Ids.TILE, "domain": ALL}, "className"),
 )
-def refresh(n: int | None, drawn: str | None, shown: list | None):  # noqa: ANN201
+def refresh(n: int | None, drawn: str | None, shown: list | None = None):  # noqa: ANN201
     lang = current_lang()
     engine = get_engine()
     # n_intervals from the browser: anything but a count is the first draw.
@@ -150,7 +156,9 @@ def refresh(n: int | None, drawn: str | None, shown: list | None):  # noqa: ANN2
             no_update,
         )
     # What each tile shows now: a value just back inside its limit keeps it.
-    before = dict(zip(_state_ids(1), shown or [], strict=False))
+    before = dict(
+        zip(_state_ids(1), shown if isinstance(shown, list) else [], strict=False)
+    )
     texts = [
         tile_texts(domain_kpis.get(d), lang, shown_status(before.get(d)))
         if _readable(d, readable)

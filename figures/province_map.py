@@ -28,6 +28,10 @@ ALERT_COLOURS = {"warning": "#fd7e14", "critical": "#dc3545"}
 LAYERS = ("ok", "stale", "offline", "never", "warning", "critical")
 LEGEND_RANK = {"critical": 1, "warning": 2, "ok": 3, "stale": 4, "offline": 5}
 LABEL_FONT_PX = 11
+# A label's estimated box: width per character and height, in font sizes (with room
+# to spare, so that two names kept never touch).
+LABEL_CHAR_W = 0.58
+LABEL_BOX_H = 1.4
 # The map's usual size on an iPad (its card on 1180x820): label boxes are estimated
 # for it; on a larger screen they only have more room.
 MAP_PX = (760, 300)
@@ -44,10 +48,11 @@ def place_labels(
     size_px: tuple[int, int] = MAP_PX,
     font_px: int = LABEL_FONT_PX,
 ) -> list[str | None]:
-    """A text position for each region's name ('middle center', 'top center' or
-    'bottom center'), None where every position would cover a name already placed.
-    Boxes are estimated in pixels on a map of ``size_px`` fitting ``bounds`` with
-    equal distances on both axes (as ``province_map`` draws it)."""
+    """'middle center' for each region's name that covers no name placed before it,
+    None for one that would (it is left out). Boxes are estimated in pixels, with a
+    margin, on a map of ``size_px`` fitting ``bounds`` with equal distances on both
+    axes (as ``province_map`` draws it). Only the centred position is used: Plotly's
+    offset for text above or below a point is not the estimate's to guess."""
     if not regions or not bounds:
         return ["middle center"] * len(regions)
     south, west, north, east = bounds
@@ -55,23 +60,17 @@ def place_labels(
     px = min(size_px[0] / (east - west), size_px[1] / ((north - south) * ratio))
     placed: list[tuple[float, float, float, float]] = []
     out: list[str | None] = []
-    h = font_px * 1.3
+    h = font_px * LABEL_BOX_H
     for r in regions:
         x = (r["lon"] - west) * px
         y = (r["lat"] - south) * px * ratio
-        w = len(str(r["name"])) * font_px * 0.55
-        chosen = None
-        for pos, dy in (
-            ("middle center", 0.0),
-            ("top center", h),
-            ("bottom center", -h),
-        ):
-            box = (x - w / 2, y + dy - h / 2, x + w / 2, y + dy + h / 2)
-            if not any(_overlap(box, b) for b in placed):
-                placed.append(box)
-                chosen = pos
-                break
-        out.append(chosen)
+        w = len(str(r["name"])) * font_px * LABEL_CHAR_W
+        box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        if any(_overlap(box, b) for b in placed):
+            out.append(None)
+        else:
+            placed.append(box)
+            out.append("middle center")
     return out
 
 

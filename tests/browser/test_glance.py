@@ -13,6 +13,8 @@ from store import alerting, runtime, writes
 from store.writes import Row, now_ms
 from tests.helpers import sensor_row, start_signed_in, wait_for
 
+# The default rules as migrated, minimum duration included (tests/conftest.py).
+pytestmark = pytest.mark.duration
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 STATION = "aq-kinh-bac-01"
 
@@ -66,6 +68,17 @@ def test_the_map_shows_the_station_in_alarm_and_the_strip_opens_its_sensor(
         lambda: dash_duo.driver.execute_script(MAP_COLOUR, STATION), message="map"
     )
     assert colour == "#dc3545"
+    # The area names as drawn do not pile up.
+    overlaps = dash_duo.driver.execute_script(
+        "const r = Array.from(document.querySelectorAll("
+        "'#overview-map .textpoint text')).map(e => e.getBoundingClientRect())"
+        ".filter(b => b.width > 0);"
+        "let n = 0; for (let i = 0; i < r.length; i++) for (let j = i + 1;"
+        " j < r.length; j++) { const a = r[i], b = r[j];"
+        " if (a.left < b.right && b.left < a.right && a.top < b.bottom"
+        " && b.top < a.bottom) n++; } return [n, r.length];"
+    )
+    assert overlaps[0] == 0 and overlaps[1] >= 9, overlaps
     ARTIFACTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(ARTIFACTS / f"glance-{width}x{height}.png"))
     overflow = dash_duo.driver.execute_script(

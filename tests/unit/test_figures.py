@@ -84,7 +84,13 @@ def test_area_names_of_the_province_do_not_pile_up():
     import math
 
     import province
-    from figures.province_map import LABEL_FONT_PX, MAP_PX, place_labels
+    from figures.province_map import (
+        LABEL_BOX_H,
+        LABEL_CHAR_W,
+        LABEL_FONT_PX,
+        MAP_PX,
+        place_labels,
+    )
 
     profile = province.current()
     regions = [
@@ -99,16 +105,16 @@ def test_area_names_of_the_province_do_not_pile_up():
     south, west, north, east = profile.bounds
     ratio = 1 / math.cos(math.radians((south + north) / 2))
     px = min(MAP_PX[0] / (east - west), MAP_PX[1] / ((north - south) * ratio))
-    h = LABEL_FONT_PX * 1.3
-    dys = {"middle center": 0, "top center": h, "bottom center": -h}
+    h = LABEL_FONT_PX * LABEL_BOX_H
+    dys = {"middle center": 0}
     boxes = []
     for name, x, y, pos in zip(shown, text.x, text.y, text.textposition, strict=True):
         cx, cy = (x - west) * px, (y - south) * px * ratio + dys[pos]
-        w = len(name) * LABEL_FONT_PX * 0.55
+        w = len(name) * LABEL_FONT_PX * LABEL_CHAR_W
         boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
-    # Most names still show: moved above or below before they are left out.
+    # Most names still show (the others are in each point's tap panel).
     placed = place_labels(regions, profile.bounds)
-    assert sum(p is not None for p in placed) >= len(regions) * 2 // 3
+    assert sum(p is not None for p in placed) >= len(regions) // 2
