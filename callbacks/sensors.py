@@ -5,6 +5,7 @@ step with the filters, and the sensor drawer."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from dash import (
@@ -14,6 +15,7 @@ from dash import (
     State,
     callback,
     clientside_callback,
+    ctx,
     no_update,
 )
 from dash.exceptions import PreventUpdate
@@ -233,12 +235,17 @@ def remember_filters(
     selected: str | None,
     current: str | None,
 ) -> str:
-    search = url_search(
-        {
-            "kind": kind,
-            "district": district,
-            "state": state,
-            "sensor": clean_id(selected),
-        }
-    )
+    sensor = clean_id(selected)
+    if ctx.triggered_id == Ids.SELECTED:
+        # A drawer opened or closed: only the sensor parameter changes; the rest of
+        # the URL stays as it is (a bad filter value there is still named).
+        query = dict(parse_qsl((current or "").lstrip("?"), keep_blank_values=True))
+        query.pop("sensor", None)
+        if sensor:
+            query["sensor"] = sensor
+        search = f"?{urlencode(query)}" if query else ""
+    else:
+        search = url_search(
+            {"kind": kind, "district": district, "state": state, "sensor": sensor}
+        )
     return no_update if search == (current or "") else search

@@ -34,7 +34,7 @@ LABEL_CHAR_W = 0.58
 LABEL_BOX_H = 1.4
 # The map's usual size on an iPad (its card on 1180x820): label boxes are estimated
 # for it; on a larger screen they only have more room.
-MAP_PX = (760, 300)
+MAP_PX = (700, 280)
 
 
 def layer_of(state: str, alert: str | None) -> str:

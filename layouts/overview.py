@@ -100,6 +100,9 @@ def layout(**_kwargs: object) -> html.Div:
                                 ),
                             ]
                         ),
+                        # Side by side from an iPad in portrait (820 px) up, so the
+                        # page fits its screen without scrolling there too.
+                        md=7,
                         lg=8,
                     ),
                     dbc.Col(
@@ -113,6 +116,7 @@ def layout(**_kwargs: object) -> html.Div:
                                 ),
                             ]
                         ),
+                        md=5,
                         lg=4,
                     ),
                 ],

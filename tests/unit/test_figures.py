@@ -117,4 +117,4 @@ def test_area_names_of_the_province_do_not_pile_up():
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
     # Most names still show (the others are in each point's tap panel).
     placed = place_labels(regions, profile.bounds)
-    assert sum(p is not None for p in placed) >= len(regions) // 2
+    assert sum(p is not None for p in placed) >= 8
