@@ -236,6 +236,7 @@ def remember_filters(
     current: str | None,
 ) -> str:
     sensor = clean_id(selected)
+    current = current if isinstance(current, str) else ""  # from the browser
     if ctx.triggered_id == Ids.SELECTED:
         # A drawer opened or closed: only the sensor parameter changes; the rest of
         # the URL stays as it is (a bad filter value there is still named).
