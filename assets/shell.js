@@ -61,8 +61,16 @@
     if (pages.length > 1) {
       var i = Math.max(0, pages.indexOf(window.location.pathname));
       window.setInterval(function () {
-        i = (i + 1) % pages.length;
-        var url = pages[i] + window.location.search;
+        // Only pages the app has (and this account may read): a mistyped entry is
+        // skipped, never shown as a 404 on the wall.
+        var box = document.getElementById("shell-critical-banner");
+        var known = box && box.dataset.paths ? box.dataset.paths.split(",") : null;
+        var ok = known ? pages.filter(function (p) { return known.indexOf(p) !== -1; })
+          : pages;
+        if (ok.length < 2) { return; }
+        var at = ok.indexOf(window.location.pathname);
+        i = (at + 1) % ok.length;
+        var url = ok[i] + window.location.search;
         // Dash pages follow history changes without reloading the app.
         window.history.pushState({}, "", url);
         window.dispatchEvent(new PopStateEvent("popstate"));

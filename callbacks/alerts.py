@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
@@ -103,7 +104,8 @@ def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[o
                 ),
                 html.Small(a["ack_note"], className="text-body-secondary"),
             ]
-        elif not can_ack:
+        elif not can_ack or a["state"] == "resolved":
+            # An ended alert is not acknowledged any more: nothing to press.
             ack = html.Span("–", className="text-body-secondary")
         else:
             ack = dbc.Button(
@@ -130,7 +132,13 @@ def alert_rows(df: pd.DataFrame, lang: str, can_ack: bool = True) -> list[list[o
                 severity,
                 state_badges[a["state"]],
                 [
-                    html.Div(name),
+                    dcc.Link(
+                        name,
+                        href="/cam-bien?" + urlencode({"sensor": a["subject_id"]}),
+                        className="d-block ioc-place-link",
+                    )
+                    if a["subject_kind"] == "sensor"
+                    else html.Div(name),
                     html.Small(
                         areas.get(a["area"], a["area"]),
                         className="text-body-secondary",
@@ -340,6 +348,7 @@ def _alert_list(  # noqa: ANN001
         limit=LIST_MAX,
         domains=domains,
         areas=areas,
+        order="worst",
     )
     digest = hashlib.blake2b(repr(df.values.tolist()).encode(), digest_size=12)
     return df, digest.hexdigest()

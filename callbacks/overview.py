@@ -12,24 +12,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 import config
 import province
-from callbacks.shell import alert_text
-from components.kpi_tile import period_text, tile_texts
+from components.kpi_tile import period_text, shown_status, tile_texts
 from figures.province_map import province_map
 from figures.sparkline import STATUS_COLOURS, sparkline, trend_xy
-from i18n import T, fmt_datetime, fmt_number, t
+from i18n import T, fmt_age, fmt_datetime, fmt_measure, fmt_number, metric_label, t
+from layouts._filters import area_names, clean_id
 from layouts._shell import current_lang
 from layouts.overview import TICK_MS, Ids
 from security import policy
 from security.session import current
-from store import alerting, frames, kpis, queries
+from store import alerting, frames, kpis, queries, subjects, writes
 from store.memo import TTLMemo, memo
+from store.metrics import METRICS
 from store.runtime import get_engine
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,7 @@ def _alerts_now(  # noqa: ANN001
 ) -> tuple[dict[str, int], pd.DataFrame]:
     """Alert counts and open alerts in ``domains`` and ``areas`` (None: all)."""
     return alerting.counts(engine, domains, areas), alerting.alerts(
-        engine, state="open", limit=50, domains=domains, areas=areas
+        engine, state="open", limit=200, domains=domains, areas=areas, order="worst"
     )
 
 
@@ -85,6 +88,17 @@ def _ids(position: int) -> list[str]:
     return [o["id"]["domain"] for o in ctx.outputs_list[position]]
 
 
+def _state_ids(position: int) -> list[str]:
+    states = ctx.states_list[position] if len(ctx.states_list) > position else []
+    if not isinstance(states, list):  # not the tiles' list: nothing to hold
+        return []
+    return [
+        s["id"]["domain"]
+        for s in states
+        if isinstance(s, dict) and isinstance(s.get("id"), dict)
+    ]
+
+
 @callback(
     Output({"type": Ids.VALUE, "domain": ALL}, "children"),
     Output({"type": Ids.TARGET, "domain": ALL}, "children"),
@@ -99,8 +113,9 @@ def _ids(position: int) -> list[str]:
     Output(Ids.PRESS, "data-drawn"),
     Input(Ids.INTERVAL, "n_intervals"),
     State(Ids.PRESS, "data-drawn"),
+    State({"type": Ids.TILE, "domain": ALL}, "className"),
 )
-def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
+def refresh(n: int | None, drawn: str | None, shown: list | None = None):  # noqa: ANN201
     lang = current_lang()
     engine = get_engine()
     # n_intervals from the browser: anything but a count is the first draw.
@@ -140,8 +155,12 @@ def refresh(n: int | None, drawn: str | None):  # noqa: ANN201 - Dash outputs
             no_update,
             no_update,
         )
+    # What each tile shows now: a value just back inside its limit keeps it.
+    before = dict(
+        zip(_state_ids(1), shown if isinstance(shown, list) else [], strict=False)
+    )
     texts = [
-        tile_texts(domain_kpis.get(d), lang)
+        tile_texts(domain_kpis.get(d), lang, shown_status(before.get(d)))
         if _readable(d, readable)
         else ("–", t("overview.not_your_domain", lang), "nodata")
         for d in domains
@@ -205,21 +224,26 @@ def _spark(kpi: kpis.Kpi | None, trend: pd.DataFrame | None, tick: int):  # noqa
     return patch
 
 
-def alert_strip(counts: dict[str, int], newest: pd.DataFrame, lang: str) -> list:
-    """Province-wide unacknowledged alerts and the newest critical one (or the newest
-    of any severity when none is critical), linking to the alert list."""
-    if newest.empty:
+# Alerts the strip lists, worst first (more are one tap away on the alerts page).
+STRIP_MAX = 3
+
+
+def alert_strip(
+    counts: dict[str, int],
+    open_alerts: pd.DataFrame,
+    lang: str,
+    at_ms: int | None = None,
+) -> list:
+    """What needs a person: the unacknowledged alerts in the reader's scope counted,
+    and the worst few (store.alerting.worst_first) each with its value and unit, how
+    long it has lasted and whether it was escalated, each a link to its sensor."""
+    if open_alerts.empty:
         return [
             html.I(className="bi bi-check-circle me-2 text-success"),
             t("overview.no_alerts", lang),
         ]
-    critical = newest[newest["severity"] == "critical"]
-    worst = (critical if not critical.empty else newest).iloc[0].to_dict()
-    icon = (
-        "bi-exclamation-octagon-fill text-danger"
-        if worst["severity"] == "critical"
-        else "bi-exclamation-triangle-fill text-warning"
-    )
+    at = writes.now_ms() if at_ms is None else at_ms
+    worst = frames.records(alerting.worst_first(open_alerts, at).head(STRIP_MAX))
     summary = t(
         "overview.alerts",
         lang,
@@ -227,15 +251,52 @@ def alert_strip(counts: dict[str, int], newest: pd.DataFrame, lang: str) -> list
         c=fmt_number(counts["critical"], lang, 0),
     )
     return [
-        html.I(className=f"bi {icon} me-2"),
-        dcc.Link(html.Strong(summary), href="/canh-bao?state=open"),
-        html.Span(
-            " — "
-            + t(f"alerts.sev.{worst['severity']}", lang)
-            + ": "
-            + alert_text(worst, lang)
+        dcc.Link(
+            html.Strong(summary),
+            href="/canh-bao?state=open",
+            className="ioc-touch me-2 ioc-strip-summary",
         ),
+        *[_strip_item(a, lang, at) for a in worst],
     ]
+
+
+def _strip_item(a: dict, lang: str, at: int) -> dcc.Link:
+    critical = a["severity"] == "critical"
+    icon = (
+        "bi-exclamation-octagon-fill text-danger"
+        if critical
+        else "bi-exclamation-triangle-fill text-warning"
+    )
+    what = [subjects.display_name(a, lang)]
+    if a["metric"]:
+        metric = METRICS.get(a["metric"])
+        value = fmt_measure(a["last_value"], metric.unit if metric else "", lang)
+        what.append(f"{metric_label(a['metric'], lang)} {value}")
+    detail = [
+        t("overview.alert_for", lang, age=fmt_age((at - a["raised_ms"]) / 1000, lang))
+    ]
+    if a["escalated_ms"] is not None:
+        detail.append(t("alerts.escalated", lang))
+    href = (
+        sensor_href(a["subject_id"])
+        if a["subject_kind"] == "sensor"
+        else f"/canh-bao?state=open&severity={a['severity']}"
+    )
+    return dcc.Link(
+        [
+            html.I(className=f"bi {icon} me-2"),
+            html.Span(
+                [
+                    html.Span(" · ".join(what), className="ioc-strip-what"),
+                    html.Small(" · ".join(detail), className="ioc-strip-when"),
+                ],
+                className="ioc-strip-text",
+            ),
+        ],
+        href=href,
+        className=f"ioc-touch ioc-strip-item ioc-strip-{a['severity']}",
+        title=t(f"alerts.sev.{a['severity']}", lang),
+    )
 
 
 def _frozen(values: list[str] | None) -> frozenset[str] | None:
@@ -277,6 +338,8 @@ def _map_inputs(  # noqa: ANN001
         domain_of = profile.kind_domains
         own = [_readable(domain_of.get(k, ""), readable) for k in sensors["kind"]]
         sensors = sensors[own].reset_index(drop=True)
+    worst = alerting.worst_unresolved(engine, readable, areas)
+    sensors["alert"] = [worst.get(i, "") for i in sensors["id"]]
     sensors["name"] = sensors["name"] if lang == "vi" else sensors["name_en"]
     sensors["kind_label"] = [
         t(f"kind.{k}", lang) if f"kind.{k}" in T else k for k in sensors["kind"]
@@ -297,6 +360,9 @@ def _map_inputs(  # noqa: ANN001
     labels = {
         f"state.{s}": t(f"state.{s}", lang) for s in ("ok", "stale", "offline", "never")
     }
+    labels.update(
+        {f"alert.{s}": t(f"map.alert.{s}", lang) for s in ("critical", "warning")}
+    )
     labels["reports"] = t("map.reports", lang)
     press = queries.press_items(engine, limit=8)
     shown = (
@@ -305,7 +371,9 @@ def _map_inputs(  # noqa: ANN001
         profile.bounds,
         regions,
         labels,
-        sensors[["name", "kind_label", "lat", "lon", "state"]].values.tolist(),
+        sensors[
+            ["id", "name", "kind_label", "lat", "lon", "state", "alert"]
+        ].values.tolist(),
         reports[["service_name", "lat", "lon"]].values.tolist(),
         press[["title", "source", "published_ms"]].values.tolist(),
     )
@@ -343,3 +411,104 @@ def _press(press: pd.DataFrame, lang: str):  # noqa: ANN202
         ],
         className="list-unstyled mb-0",
     )
+
+
+@callback(
+    Output(Ids.POINT, "children"),
+    Output(Ids.POINT_BOX, "className"),
+    Input(Ids.MAP, "clickData"),
+    Input(Ids.POINT_CLOSE, "n_clicks"),
+    prevent_initial_call=True,
+)
+def tap_point(click: dict | None, _close: int | None) -> tuple:
+    """A tap on a sensor's point: its values, their time, its worst unresolved alert
+    and a link to it on the sensors page; the close button hides it."""
+    hidden = "ioc-map-point d-none"
+    if ctx.triggered_id == Ids.POINT_CLOSE:
+        return None, hidden
+    points = click.get("points") if isinstance(click, dict) else None
+    sensor_id = clean_id(points[0].get("customdata")) if points else None
+    if not sensor_id:
+        raise PreventUpdate
+    lang = current_lang()
+    engine = get_engine()
+    try:
+        sensor = queries.sensor(engine, sensor_id)
+        if sensor is None or not policy.reads_sensor(
+            current(), sensor.get("kind"), sensor.get("area")
+        ):
+            raise PreventUpdate
+        latest = queries.latest(engine, sensor_id=sensor_id)
+        worst = alerting.alerts(
+            engine, state=None, limit=20, order="worst", subject_id=sensor_id
+        )
+    except SQLAlchemyError as exc:
+        log.warning("map point could not read the store: %s", exc)
+        return t("common.store_down", lang, error=type(exc).__name__), "ioc-map-point"
+    return point_panel(sensor, latest, worst, lang), "ioc-map-point"
+
+
+def point_panel(
+    sensor: dict, latest: pd.DataFrame, alerts: pd.DataFrame, lang: str
+) -> list:
+    """The tap panel of one sensor: name and area, each newest value with its unit
+    (the metric in alarm first) and time, the worst unresolved alert, and the link."""
+    name = sensor["name"] if lang == "vi" else sensor["name_en"] or sensor["name"]
+    area = area_names(lang).get(sensor["area"], sensor["area"])
+    open_alerts = alerts[alerts["state"] != "resolved"] if len(alerts) else alerts
+    top = frames.records(open_alerts.head(1))
+    first = top[0]["metric"] if top else None
+    rows = sorted(
+        frames.records(latest), key=lambda r: (r["metric"] != first, r["metric"])
+    )[:4]
+    items: list = [
+        html.Div(name, className="fw-semibold"),
+        html.Small(area, className="text-body-secondary d-block mb-1"),
+    ]
+    if top:
+        a = top[0]
+        sev = a["severity"]
+        items.append(
+            html.Div(
+                t(f"alerts.sev.{sev}", lang)
+                + (" · " + t("alerts.escalated", lang) if _escalated(a) else ""),
+                className=f"ioc-point-alert ioc-point-{sev}",
+            )
+        )
+    for r in rows:
+        metric = METRICS.get(r["metric"])
+        items.append(
+            html.Div(
+                [
+                    html.Span(metric_label(r["metric"], lang) + " "),
+                    html.Strong(
+                        fmt_measure(r["value"], metric.unit if metric else "", lang)
+                    ),
+                    html.Small(
+                        " · " + fmt_datetime(int(r["ts"]), lang),
+                        className="text-body-secondary",
+                    ),
+                ],
+                className="ioc-point-value",
+            )
+        )
+    if not rows:
+        items.append(html.Div(t("common.no_data", lang)))
+    items.append(
+        dcc.Link(
+            t("overview.point.open", lang),
+            href=sensor_href(sensor["id"]),
+            className="btn btn-primary btn-sm ioc-touch mt-1",
+            id="overview-map-point-link",
+        )
+    )
+    return items
+
+
+def sensor_href(sensor_id: str) -> str:
+    """The sensors page with that sensor's drawer open."""
+    return "/cam-bien?" + urlencode({"sensor": sensor_id})
+
+
+def _escalated(a: dict) -> bool:
+    return a.get("escalated_ms") is not None and not pd.isna(a["escalated_ms"])

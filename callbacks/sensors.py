@@ -5,6 +5,7 @@ step with the filters, and the sensor drawer."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from dash import (
@@ -14,6 +15,7 @@ from dash import (
     State,
     callback,
     clientside_callback,
+    ctx,
     no_update,
 )
 from dash.exceptions import PreventUpdate
@@ -163,15 +165,35 @@ clientside_callback(
 )
 
 
+# A tap on a row selects its sensor; closing the drawer forgets it.
+clientside_callback(
+    """
+    function(cell, isOpen) {
+        var dc = window.dash_clientside;
+        var trig = dc.callback_context.triggered;
+        var what = trig.length ? trig[0].prop_id : "";
+        if (what.indexOf("cellClicked") !== -1) {
+            return cell && cell.rowId ? String(cell.rowId) : dc.no_update;
+        }
+        return isOpen ? dc.no_update : null;
+    }
+    """,
+    Output(Ids.SELECTED, "data"),
+    Input(Ids.TABLE, "cellClicked"),
+    Input(Ids.DRAWER, "is_open"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(Ids.DRAWER, "is_open"),
     Output(Ids.DRAWER, "title"),
     Output(Ids.DRAWER_BODY, "children"),
-    Input(Ids.TABLE, "cellClicked"),
-    prevent_initial_call=True,
+    Input(Ids.SELECTED, "data"),
 )
-def open_drawer(cell: dict | None):  # noqa: ANN201
-    sensor_id = clean_id(cell.get("rowId")) if isinstance(cell, dict) else None
+def open_drawer(selected: str | None):  # noqa: ANN201
+    """The selected sensor's drawer (from a row, or ?sensor=<id> on arrival)."""
+    sensor_id = clean_id(selected)
     if not sensor_id:
         raise PreventUpdate
     lang = current_lang()
@@ -204,13 +226,31 @@ def open_drawer(cell: dict | None):  # noqa: ANN201
     Input(Ids.KIND, "value"),
     Input(Ids.DISTRICT, "value"),
     Input(Ids.STATE, "value"),
+    Input(Ids.SELECTED, "data"),
     State(Ids.URL, "search"),
     prevent_initial_call=True,
 )
 def remember_filters(
-    kind: str | None, district: str | None, state: str | None, current: str | None
+    kind: str | None,
+    district: str | None,
+    state: str | None,
+    selected: str | None,
+    current: str | None,
 ) -> str:
-    search = url_search({"kind": kind, "district": district, "state": state})
+    sensor = clean_id(selected)
+    current = current if isinstance(current, str) else ""  # from the browser
+    if ctx.triggered_id == Ids.SELECTED:
+        # A drawer opened or closed: only the sensor parameter changes; the rest of
+        # the URL stays as it is (a bad filter value there is still named).
+        query = dict(parse_qsl((current or "").lstrip("?"), keep_blank_values=True))
+        query.pop("sensor", None)
+        if sensor:
+            query["sensor"] = sensor
+        search = f"?{urlencode(query)}" if query else ""
+    else:
+        search = url_search(
+            {"kind": kind, "district": district, "state": state, "sensor": sensor}
+        )
     return no_update if search == (current or "") else search
 
 

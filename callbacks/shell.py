@@ -134,3 +134,19 @@ clientside_callback(
     Input(Ids.ALERT_SEEN, "data"),
     prevent_initial_call=True,
 )
+
+
+# The wall's banner follows the badge's count, in the browser (no request more).
+clientside_callback(
+    """
+    function(count) {
+        var el = document.getElementById("shell-critical-banner");
+        var n = parseInt(String(count || "0").replace(/[^0-9]/g, ""), 10) || 0;
+        var text = n ? (el ? el.dataset.template : "").replace("{n}", count) : "";
+        return [text, n ? "ioc-critical-banner ioc-on" : "ioc-critical-banner"];
+    }
+    """,
+    Output(Ids.BANNER_TEXT, "children"),
+    Output(Ids.BANNER, "className"),
+    Input(Ids.ALERT_COUNT, "children"),
+)

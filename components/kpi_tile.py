@@ -77,8 +77,12 @@ def _with_unit(number: str, unit: str) -> str:
     return f"{number} {unit}" if unit else number
 
 
-def tile_texts(kpi: Kpi | None, lang: str) -> tuple[str, str, str]:
-    """(value, target line, status) of a tile; None: the domain has no source yet."""
+def tile_texts(
+    kpi: Kpi | None, lang: str, previous: str | None = None
+) -> tuple[str, str, str]:
+    """(value, target line, status) of a tile; None: the domain has no source yet.
+    ``previous``: the status the tile shows, which a value just back inside its
+    limit keeps (store.kpis.steady_status)."""
     if kpi is None:
         return "–", t("kpi.not_connected", lang), "nodata"
     unit = unit_label(kpi.unit, lang)
@@ -91,8 +95,21 @@ def tile_texts(kpi: Kpi | None, lang: str) -> tuple[str, str, str]:
     )
     if kpi.value is None:
         return "–", f"{target} · {t('kpi.no_fresh', lang)}", "nodata"
+    from store.kpis import steady_status
+
+    status = steady_status(kpi.value, kpi.target, kpi.better, previous)
     value = _with_unit(fmt_number(kpi.value, lang, kpi.decimals), unit)
-    return value, f"{target} · {t(f'status.{kpi.status}', lang)}", kpi.status
+    return value, f"{target} · {t(f'status.{status}', lang)}", status
+
+
+def shown_status(class_name: object) -> str | None:
+    """The status a tile shows, from its class name ('... ioc-status-warn ...')."""
+    if not isinstance(class_name, str):
+        return None
+    for part in class_name.split():
+        if part.startswith("ioc-status-"):
+            return part.removeprefix("ioc-status-")
+    return None
 
 
 def period_text(kpi: Kpi | None, lang: str) -> str:

@@ -102,6 +102,23 @@ def fmt_number(
     return s
 
 
+# Units of things counted: shown without decimals ("271 chỗ", not "271,0 chỗ").
+WHOLE_UNITS = frozenset({"count", "veh/min"})
+
+
+def fmt_measure(
+    value: float | int | None, unit: str, lang: str = DEFAULT_LANG, decimals: int = 1
+) -> str:
+    """A value with its unit beside it ('228,0 µg/m³', '271 chỗ'); counts are whole;
+    '–' without a value."""
+    if _missing(value):
+        return "–"
+    digits = 0 if unit in WHOLE_UNITS else decimals
+    label = unit_label(unit, lang) if unit else ""
+    number = fmt_number(value, lang, digits)
+    return f"{number} {label}" if label else number
+
+
 def to_local(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC).astimezone(TZ)
 

@@ -34,6 +34,11 @@ class Ids:
     ALERT_TEXT = "shell-alert-text"
     ALERT_SOUND = "shell-alert-sound"
     USER_MENU = "shell-user-menu"
+    # On the wall: a lasting banner with the count of open critical alerts, and the
+    # pages a kiosk may cycle through (an unknown entry of ?pages= is skipped).
+    BANNER = "shell-critical-banner"
+    BANNER_TEXT = "shell-critical-banner-text"
+    KIOSK_PAGES = "shell-kiosk-pages"
 
 
 ALERT_POLL_MS = 5000
@@ -239,6 +244,24 @@ def alert_toast() -> dbc.Toast:
     )
 
 
+def critical_banner() -> html.Div:
+    """The wall's banner (kiosk only, assets/ioc.css): shown while open critical
+    alerts exist, with their count (filled in the browser from the badge's count)."""
+    lang = current_lang()
+    paths = ",".join(p["relative_path"] for p in visible_pages())
+    return html.Div(
+        [
+            html.I(className="bi bi-exclamation-octagon-fill me-3"),
+            html.Span(id=Ids.BANNER_TEXT),
+            dcc.Store(id=Ids.KIOSK_PAGES, data=paths),
+        ],
+        id=Ids.BANNER,
+        className="ioc-critical-banner",
+        role="alert",
+        **{"data-template": t("shell.banner.critical", lang), "data-paths": paths},
+    )
+
+
 def shell() -> html.Div:
     """The app's root layout (a function, so the language is read per request)."""
     return html.Div(
@@ -249,6 +272,7 @@ def shell() -> html.Div:
             dcc.Store(id=Ids.ALERT_SOUND),
             dcc.Interval(id=Ids.ALERT_INTERVAL, interval=ALERT_POLL_MS),
             navbar(),
+            critical_banner(),
             alert_toast(),
             dbc.Container(dash.page_container, fluid=True, className="pb-3"),
         ]

@@ -181,6 +181,10 @@ def _rule_modal(lang: str) -> dbc.Modal:
 def layout(**query: object) -> html.Div:
     lang = current_lang()
     options = filter_options(lang)
+    # Opened without a state, the page shows what needs a person: open alerts
+    # (clearing the filter shows every state).
+    if "state" not in query:
+        query = {**query, "state": "open"}
     values, bad = clean_filters(query, lang)
 
     def dropdown(key: str, id_: str) -> dbc.Col:

@@ -23,6 +23,9 @@ class Ids(TileIds):
     SYSTEM = "overview-system"
     AS_OF = "overview-as-of"
     MAP = "overview-map"
+    POINT = "overview-map-point"  # what a tap on a map point shows
+    POINT_CLOSE = "overview-map-point-close"
+    POINT_BOX = "overview-map-point-box"
     PRESS = "overview-press"
 
 
@@ -79,21 +82,27 @@ def layout(**_kwargs: object) -> html.Div:
                                 ),
                                 dbc.CardBody(
                                     html.Div(
-                                        dcc.Graph(
-                                            id=Ids.MAP,
-                                            config={
-                                                "displayModeBar": False,
-                                                "scrollZoom": True,
-                                            },
-                                            responsive=True,
-                                            style={"height": "100%"},
-                                        ),
+                                        [
+                                            dcc.Graph(
+                                                id=Ids.MAP,
+                                                config={
+                                                    "displayModeBar": False,
+                                                    "scrollZoom": True,
+                                                },
+                                                responsive=True,
+                                                style={"height": "100%"},
+                                            ),
+                                            _point_panel(lang),
+                                        ],
                                         className="ioc-map",
                                     ),
                                     className="p-1",
                                 ),
                             ]
                         ),
+                        # Side by side from an iPad in portrait (820 px) up, so the
+                        # page fits its screen without scrolling there too.
+                        md=7,
                         lg=8,
                     ),
                     dbc.Col(
@@ -107,10 +116,28 @@ def layout(**_kwargs: object) -> html.Div:
                                 ),
                             ]
                         ),
+                        md=5,
                         lg=4,
                     ),
                 ],
                 className="g-2",
             ),
         ]
+    )
+
+
+def _point_panel(lang: str) -> html.Div:
+    """Where a tap on a map point shows its values, time and link (hidden until)."""
+    return html.Div(
+        [
+            html.Button(
+                html.I(className="bi bi-x-lg"),
+                id=Ids.POINT_CLOSE,
+                className="btn btn-link ioc-touch ioc-map-point-close",
+                title=t("overview.point.close", lang),
+            ),
+            html.Div(id=Ids.POINT),
+        ],
+        className="ioc-map-point d-none",
+        id=Ids.POINT_BOX,
     )

@@ -4,7 +4,8 @@ offline / never from its freshness). Filters (kind, area at the profile's filter
 state) live in the URL, so a link such as /cam-bien?kind=air&district=tu-son opens the
 same view. The grid loads in full when the filters change; every second it refreshes
 only the rows on screen, with a transaction carrying the rows that changed. A click on
-a row opens the sensor's drawer with its thresholds and 24 h charts."""
+a row opens the sensor's drawer with its thresholds and 24 h charts;
+/cam-bien?sensor=<id> opens that drawer (the filters stay in the URL beside it)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import catalogue
 from components.export_links import export_links
 from components.sensor_grid import column_defs, grid_options
 from i18n import t
-from layouts._filters import clean_filters, filter_dropdown, filter_options
+from layouts._filters import clean_filters, clean_id, filter_dropdown, filter_options
 from layouts._shell import current_lang
 
 dash.register_page(__name__, **catalogue.page("sensors").register_kwargs())
@@ -38,6 +39,9 @@ class Ids:
     VISIBLE = "sensors-visible"  # the rows on screen: {id: [ver, state]}
     CLOCK = "sensors-clock"  # the server's time at the last tick (epoch ms)
     SKEW = "sensors-skew"  # the browser clock's offset from the server's (ms)
+    # The sensor whose drawer is open (?sensor=<id> opens it): in the URL beside the
+    # filters, so a link from an alert or the map opens it.
+    SELECTED = "sensors-selected"
     DRAWER = "sensors-drawer"
     DRAWER_BODY = "sensors-drawer-body"
 
@@ -59,6 +63,7 @@ def layout(**query: object) -> html.Div:
             dcc.Store(id=Ids.VISIBLE),
             dcc.Store(id=Ids.CLOCK),
             dcc.Store(id=Ids.SKEW),
+            dcc.Store(id=Ids.SELECTED, data=clean_id(query.get("sensor"))),
             html.Div(
                 [
                     html.H1(t("nav.sensors", lang), className="h3 mb-0 me-3"),

@@ -15,13 +15,13 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select, tuple_, update
+from sqlalchemy import Engine, and_, case, func, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 import province
-from store import levels
+from store import frames, levels
 from store.queries import freshness
-from store.schema import Alert, AlertRule, LatestValue, Rollup1m, Sensor
+from store.schema import Alert, AlertRule, LatestValue, Reading, Rollup1m, Sensor
 from store.subjects import SENSOR, check_kind, names_of
 from store.upsert import insert_for
 from store.writes import now_ms
@@ -49,6 +49,7 @@ class Rule:
     clear_margin: float
     severity: str
     escalate_after_s: int
+    min_duration_s: int = 0
 
     def watches(self, sensor_id: str, kind: str) -> bool:
         return (self.sensor_id is None or self.sensor_id == sensor_id) and (
@@ -124,6 +125,7 @@ def load_rules(conn: Connection) -> list[Rule]:
             r.clear_margin,
             r.severity,
             r.escalate_after_s,
+            r.min_duration_s,
         ).where(r.enabled.is_(True))
     ).all()
     return [Rule(*row) for row in rows]
@@ -290,19 +292,86 @@ def _watched_values(
 
 
 def _judge_threshold(
-    _conn: Connection, rule: Rule, subjects: Subjects, at: int
+    conn: Connection, rule: Rule, subjects: Subjects, at: int
 ) -> dict[tuple[str, str], Verdict]:
     """``metric`` against the rule's threshold, or (threshold NULL) against each
-    sensor's own levels."""
+    sensor's own levels. With ``min_duration_s`` the readings of that long before
+    the newest are judged together (``judge_window``): a limit crossed by all of
+    them raises, all of them back inside clears, anything else holds."""
     out: dict[tuple[str, str], Verdict] = {}
-    for sid, metric, _ts, value in _watched_values(rule, subjects, at, out):
-        if rule.threshold is not None:
-            out[(sid, metric)] = judge_fixed(rule, value)
+    for sid, metric, ts, value in _watched_values(rule, subjects, at, out):
+        own = None
+        if rule.threshold is None:
+            own = (subjects.by_id[sid]["thresholds"] or {}).get(metric)
+            if not own:
+                continue
+        if rule.min_duration_s <= 0:
+            out[(sid, metric)] = (
+                judge_fixed(rule, value)
+                if own is None
+                else judge_sensor_levels(own, value, rule.clear_margin)
+            )
             continue
-        own = (subjects.by_id[sid]["thresholds"] or {}).get(metric)
-        if own:
-            out[(sid, metric)] = judge_sensor_levels(own, value, rule.clear_margin)
+        span = _window_extremes(conn, sid, metric, ts, rule.min_duration_s)
+        out[(sid, metric)] = (
+            HOLD if span is None else judge_window(rule, own, value, *span)
+        )
     return out
+
+
+def judge_window(
+    rule: Rule, own: dict | None, newest: float, low: float, high: float
+) -> Verdict:
+    """A threshold rule on the lowest and highest readings of its minimum duration
+    (``newest`` is the value an alert reports): fire when every reading is past a
+    limit, clear when every reading is back inside (by the clear margin)."""
+    margin = rule.clear_margin
+    if own is None:
+        assert rule.threshold is not None
+        limit = rule.threshold
+        held, back = (
+            (low >= limit, high < limit - margin)
+            if rule.op == ">="
+            else (high <= limit, low > limit + margin)
+        )
+        if held:
+            return Verdict("fire", rule.severity, newest, limit)
+        return CLEAR if back else HOLD
+    # Over a high level: the lowest reading is over it; under a low one: the highest.
+    high_side = {k: own.get(k) for k in (levels.WARN, levels.ALARM)}
+    low_side = {k: own.get(f"low_{k}") for k in (levels.WARN, levels.ALARM)}
+    up = levels.grade(low, high_side)
+    down = levels.grade(high, {f"low_{k}": v for k, v in low_side.items()})
+    rank = {levels.OK: 0, levels.WARN: 1, levels.ALARM: 2}
+    worst = max((up, down), key=lambda g: rank[g[0]])
+    if worst[1] is not None:
+        severity = "critical" if worst[0] == levels.ALARM else "warning"
+        return Verdict("fire", severity, newest, float(worst[1]))
+    back = levels.cleared(low, own, margin) and levels.cleared(high, own, margin)
+    return CLEAR if back else HOLD
+
+
+def _window_extremes(
+    conn: Connection, sensor_id: str, metric: str, newest_ts: int, seconds: int
+) -> tuple[float, float] | None:
+    """The lowest and highest reading of the pair in the ``seconds`` up to its newest
+    reading, counting the reading in force when that span began; None when the
+    sensor has no reading that old yet (a fresh start: too early to judge)."""
+    r = Reading.__table__.c
+    start = newest_ts - seconds * 1000
+    pair = and_(r.sensor_id == sensor_id, r.metric == metric)
+    before = conn.execute(
+        select(r.value).where(pair, r.ts <= start).order_by(r.ts.desc()).limit(1)
+    ).scalar()
+    if before is None:
+        return None
+    low, high = conn.execute(
+        select(func.min(r.value), func.max(r.value)).where(
+            pair, r.ts > start, r.ts <= newest_ts
+        )
+    ).one()
+    values = [float(before)] + [float(v) for v in (low, high) if v is not None]
+    return min(values), max(values)
 
 
 def _judge_rate(
@@ -557,6 +626,23 @@ ALERT_COLUMNS = [
 ]
 
 
+def severity_rank(a):  # noqa: ANN001, ANN201 - the alerts table's columns
+    """critical 2, warning 1, info 0: a severity as a number SQL can sort by."""
+    return case((a.severity == "critical", 2), (a.severity == "warning", 1), else_=0)
+
+
+_ORDERS = {
+    "newest": lambda a: (a.raised_ms.desc(), a.id.desc()),
+    "worst": lambda a: (
+        severity_rank(a).desc(),
+        case((a.escalated_ms.is_not(None), 1), else_=0).desc(),
+        a.raised_ms.asc(),
+        a.id.asc(),
+    ),
+}
+ORDERS = tuple(_ORDERS)
+
+
 def alerts(
     engine: Engine,
     state: str | None = None,
@@ -569,8 +655,11 @@ def alerts(
     areas: Collection[str] | None = None,
     raised_from: int | None = None,
     raised_to: int | None = None,
+    order: str = "newest",
+    subject_id: str | None = None,
 ) -> pd.DataFrame:
-    """Alerts newest first, with their rule and subject. Columns: ALERT_COLUMNS;
+    """Alerts newest first (``order="worst"``: critical first, then escalated, then
+    the longest-lasting), with their rule and subject. Columns: ALERT_COLUMNS;
     state is 'open' (unacknowledged), 'acknowledged' or 'resolved'; subject_name(_en)
     come from the subject kind's labeller (store.subjects), '' when it has none;
     sensor_id and sensor_name(_en) repeat the subject for sensor alerts (None
@@ -608,7 +697,7 @@ def alerts(
         )
         .join(AlertRule.__table__, r.id == a.rule_id, isouter=True)
         .join(Sensor.__table__, is_sensor, isouter=True)
-        .order_by(a.raised_ms.desc(), a.id.desc())
+        .order_by(*_ORDERS[order](a))
         .limit(max(1, min(limit, 5000)))
     )
     if state == "open":
@@ -625,6 +714,8 @@ def alerts(
         stmt = stmt.where(s.region == region)
     if alert_id is not None:
         stmt = stmt.where(a.id == alert_id)
+    if subject_id is not None:
+        stmt = stmt.where(a.subject_id == subject_id)
     if domains is not None:
         stmt = stmt.where(a.domain.in_(sorted(domains)))
     if areas is not None:
@@ -677,6 +768,59 @@ def unresolved_sensors(engine: Engine, severity: str = "critical") -> set[str]:
         return {r for r in conn.execute(stmt).scalars() if r is not None}
 
 
+def excess(row: dict) -> float:
+    """How far an alert's latest value lies past its limit, as a share of the limit
+    (0.5: half as much again); 0 when either is unknown."""
+    value, limit = row.get("last_value"), row.get("limit")
+    if value is None or limit is None:
+        return 0.0
+    return abs(float(value) - float(limit)) / max(abs(float(limit)), 1e-9)
+
+
+def worst_first(df: pd.DataFrame, at_ms: int | None = None) -> pd.DataFrame:
+    """An alerts frame ranked by what needs a person first: severity, then escalated,
+    then how far past the limit (``excess``), then how long it has lasted."""
+    if df.empty:
+        return df
+    at = now_ms() if at_ms is None else at_ms
+    rows = frames.records(df)
+    key = [
+        (
+            -SEVERITIES.index(r["severity"]) if r["severity"] in SEVERITIES else 0,
+            0 if r["escalated_ms"] is not None else 1,
+            -excess(r),
+            -(at - int(r["raised_ms"])),
+        )
+        for r in rows
+    ]
+    order = sorted(range(len(rows)), key=key.__getitem__)
+    return df.iloc[order].reset_index(drop=True)
+
+
+def worst_unresolved(
+    engine: Engine,
+    domains: Collection[str] | None = None,
+    areas: Collection[str] | None = None,
+) -> dict[str, str]:
+    """Each sensor's worst unresolved alert (open or acknowledged: a known problem is
+    still a problem), as {sensor id: 'critical' | 'warning' | 'info'}; what a map
+    colours its points by. ``domains`` and ``areas`` as in ``alerts``."""
+    a = Alert.__table__.c
+    rank = func.max(severity_rank(a))
+    stmt = (
+        select(a.subject_id, rank)
+        .where(a.resolved_ms.is_(None), a.subject_kind == SENSOR)
+        .group_by(a.subject_id)
+        .limit(10_000)
+    )
+    if domains is not None:
+        stmt = stmt.where(a.domain.in_(sorted(domains)))
+    if areas is not None:
+        stmt = stmt.where(a.area.in_(sorted(areas)))
+    with engine.connect() as conn:
+        return {sid: SEVERITIES[int(r)] for sid, r in conn.execute(stmt)}
+
+
 def counts(
     engine: Engine,
     domains: Collection[str] | None = None,
@@ -726,6 +870,7 @@ RULE_COLUMNS = [
     "clear_margin",
     "severity",
     "escalate_after_s",
+    "min_duration_s",
     "enabled",
     "updated_by",
     "updated_ms",
@@ -747,6 +892,7 @@ EDITABLE = {
     "enabled",
     "clear_margin",
     "window_s",
+    "min_duration_s",
 }
 
 
@@ -785,6 +931,10 @@ def _check_rule_changes(changes: dict[str, object]) -> dict[str, object]:
                 raise AlertError("alerts.err.value")
         elif k in ("escalate_after_s", "window_s"):
             if not _finite(v) or not 0 < float(v) <= 7 * 86400:  # type: ignore[arg-type]
+                raise AlertError("alerts.err.value")
+            v = int(float(v))  # type: ignore[arg-type]
+        elif k == "min_duration_s":
+            if not _finite(v) or not 0 <= float(v) <= 86400:  # type: ignore[arg-type]
                 raise AlertError("alerts.err.value")
             v = int(float(v))  # type: ignore[arg-type]
         elif k == "clear_margin" and (not _finite(v) or float(v) < 0):  # type: ignore[arg-type]

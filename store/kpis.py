@@ -138,6 +138,33 @@ def status_of(value: float | None, target: float, better: str) -> str:
     return {levels.ALARM: "bad", levels.WARN: "warn"}.get(name, "good")
 
 
+# How far back inside a limit a value must come before its tile shows the better
+# status (a share of the target): a value hovering at the target does not flip the
+# tile's colour at every tick; getting worse shows at once.
+STEADY_BAND = 0.05
+_RANK = {"good": 0, "warn": 1, "bad": 2}
+
+
+def steady_status(
+    value: float | None,
+    target: float,
+    better: str,
+    previous: str | None,
+    band: float = STEADY_BAND,
+) -> str:
+    """``status_of`` with hysteresis: from ``previous`` (what the tile shows) a
+    better status needs the value ``band`` x |target| inside its limit."""
+    now = status_of(value, target, better)
+    if now not in _RANK or previous not in _RANK or _RANK[now] >= _RANK[previous]:
+        return now
+    margin = band * abs(target)
+    shifted = status_of(
+        value + margin if better == "lower" else value - margin, target, better
+    )
+    held = min(_RANK[shifted], _RANK[previous])
+    return next(k for k, r in _RANK.items() if r == max(_RANK[now], held))
+
+
 def _is_night(at_ms: int) -> bool:
     hour = ((at_ms + VN_OFFSET_MS) % DAY_MS) / HOUR_MS
     return hour < 6 or hour >= 21

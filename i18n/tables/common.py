@@ -7,9 +7,14 @@ T: dict[str, dict[str, str]] = {
         "vi": "Không đọc được kho dữ liệu: {error}",
         "en": "Cannot read the data store: {error}",
     },
-    "status.good": {"vi": "Đạt", "en": "On target"},
-    "status.warn": {"vi": "Cần chú ý", "en": "Watch"},
-    "status.bad": {"vi": "Không đạt", "en": "Off target"},
+    # A KPI against its target (store.kpis.status_of): met; not met, within 20 % of
+    # the target; not met by more than that.
+    "status.good": {"vi": "Đạt mục tiêu", "en": "Target met"},
+    "status.warn": {"vi": "Chưa đạt mục tiêu", "en": "Target not met"},
+    "status.bad": {
+        "vi": "Không đạt mục tiêu (lệch quá 20%)",
+        "en": "Target not met (off by over 20%)",
+    },
     "status.nodata": {"vi": "Không có số liệu", "en": "No data"},
     "map.reports": {"vi": "Phản ánh đang mở", "en": "Open reports"},
     "filter.kind": {"vi": "Loại cảm biến", "en": "Sensor kind"},

@@ -60,4 +60,10 @@ T: dict[str, dict[str, str]] = {
     "overview.dead": {"vi": "Bản tin lỗi", "en": "Rejected messages"},
     "overview.latest": {"vi": "Số đo mới nhất", "en": "Latest readings"},
     "overview.press": {"vi": "Tin báo chí mới", "en": "Latest press"},
+    # The map's layers of sensors with an unresolved alert, and its tap panel.
+    "map.alert.critical": {"vi": "Báo động (nghiêm trọng)", "en": "Alarm (critical)"},
+    "map.alert.warning": {"vi": "Vượt ngưỡng cảnh báo", "en": "Over warning level"},
+    "overview.alert_for": {"vi": "đã kéo dài {age}", "en": "for {age}"},
+    "overview.point.open": {"vi": "Mở cảm biến", "en": "Open the sensor"},
+    "overview.point.close": {"vi": "Đóng", "en": "Close"},
 }

@@ -51,6 +51,10 @@ T: dict[str, dict[str, str]] = {
         "vi": "Cảnh báo nghiêm trọng mới",
         "en": "New critical alert",
     },
+    "shell.banner.critical": {
+        "vi": "{n} cảnh báo nghiêm trọng chưa xác nhận",
+        "en": "{n} unacknowledged critical alerts",
+    },
     "shell.alert.open": {"vi": "Xem cảnh báo", "en": "Open alerts"},
     "shell.alert.badge": {
         "vi": "Cảnh báo nghiêm trọng chưa xác nhận",

@@ -51,6 +51,9 @@ class AlertRule(Base):
     window_s: Mapped[int] = mapped_column(Integer, default=900)
     # Hysteresis: an episode ends only when the value is this far back inside.
     clear_margin: Mapped[float] = mapped_column(Float, default=0.0)
+    # A threshold must be crossed for this long before an alert is raised, and be
+    # back inside for as long before it ends (0: judged on the newest reading).
+    min_duration_s: Mapped[int] = mapped_column(Integer, default=0)
     severity: Mapped[str] = mapped_column(String(16), default="warning")
     escalate_after_s: Mapped[int] = mapped_column(Integer, default=900)
     enabled: Mapped[bool] = mapped_column(default=True)

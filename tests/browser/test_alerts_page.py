@@ -18,8 +18,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @pytest.fixture
 def app_with_alert(sqlite_engine):
     writes.sync_sensors(sqlite_engine, [sensor_row(period_s=600)])
+    # Over its alarm level for three minutes: longer than the default rule's
+    # minimum duration (migration 0009).
     writes.write_batch(
-        sqlite_engine, [Row("aq-kinh-bac-01", "pm25", now_ms() - 1000, 180.0)]
+        sqlite_engine,
+        [
+            Row("aq-kinh-bac-01", "pm25", now_ms() - 180_000, 180.0),
+            Row("aq-kinh-bac-01", "pm25", now_ms() - 1000, 180.0),
+        ],
     )
     alerting.evaluate(sqlite_engine)
     runtime.set_engine(sqlite_engine)

@@ -31,7 +31,7 @@ def app_with_data(sqlite_engine):
     runtime.set_engine(None)
 
 
-@pytest.mark.parametrize("width, height", [(1180, 820), (1920, 1080)])
+@pytest.mark.parametrize("width, height", [(1180, 820), (820, 1180), (1920, 1080)])
 def test_every_page_renders_without_console_errors(
     dash_duo, app_with_data, width, height
 ):

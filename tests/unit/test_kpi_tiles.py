@@ -45,8 +45,8 @@ def test_a_monthly_figure_fits_a_provider_and_its_tile():
     k = out["economy"]
     assert (k.value, k.period, k.sources, len(k.trend)) == (8.74, "month", 1, 2)
     assert k.status == "good"
-    assert tile_texts(k, "vi") == ("8,7 %", "Mục tiêu ≥ 8,5 % · Đạt", "good")
-    assert tile_texts(k, "en") == ("8.7 %", "Target ≥ 8.5 % · On target", "good")
+    assert tile_texts(k, "vi") == ("8,7 %", "Mục tiêu ≥ 8,5 % · Đạt mục tiêu", "good")
+    assert tile_texts(k, "en") == ("8.7 %", "Target ≥ 8.5 % · Target met", "good")
     assert period_text(k, "vi") == "Tháng gần nhất"
     # Every other domain of the catalogue: no provider given, so no KPI.
     assert [d for d, v in out.items() if v is None] == [
@@ -73,7 +73,11 @@ def test_todays_tiles_read_unit_and_decimals_from_their_kpi():
         period=env.period,
         status="good",
     )
-    assert tile_texts(k, "vi") == ("41,3 µg/m³", "Mục tiêu ≤ 50 µg/m³ · Đạt", "good")
+    assert tile_texts(k, "vi") == (
+        "41,3 µg/m³",
+        "Mục tiêu ≤ 50 µg/m³ · Đạt mục tiêu",
+        "good",
+    )
     citizens = kpis.PROVIDERS["citizens"]
     c = kpis.Kpi(
         domain="citizens",
@@ -86,7 +90,7 @@ def test_todays_tiles_read_unit_and_decimals_from_their_kpi():
         period=citizens.period,
         status="warn",
     )
-    assert tile_texts(c, "en")[:2] == ("75 %", "Target ≥ 80 % · Watch")
+    assert tile_texts(c, "en")[:2] == ("75 %", "Target ≥ 80 % · Target not met")
     assert period_text(c, "en") == "Last 7 days"
 
 
@@ -123,3 +127,44 @@ def _fields() -> dict:
 
 def test_every_period_has_its_words():
     assert [p for p in kpis.PERIODS if f"kpi.period_{p}" not in T] == []
+
+
+def _pm25(value: float) -> kpis.Kpi:
+    return kpis.Kpi(
+        domain="environment",
+        metric="pm25",
+        value=value,
+        unit="µg/m3",
+        decimals=1,
+        target=50.0,
+        better="lower",
+        period="now",
+        status=kpis.status_of(value, 50.0, "lower"),
+    )
+
+
+def test_a_value_over_its_target_says_plainly_the_target_is_not_met():
+    assert tile_texts(_pm25(55.0), "vi")[1:] == (
+        "Mục tiêu ≤ 50 µg/m³ · Chưa đạt mục tiêu",
+        "warn",
+    )
+    assert tile_texts(_pm25(55.0), "en")[1] == "Target ≤ 50 µg/m³ · Target not met"
+    assert tile_texts(_pm25(70.0), "en")[1].endswith("Target not met (off by over 20%)")
+    assert "Cần chú ý" not in str(tile_texts(_pm25(55.0), "vi"))
+
+
+def test_a_tile_does_not_flip_colour_at_every_tick_near_its_target():
+    """A value hovering at the target: once over it, the tile stays 'not met' until
+    the value is 5 % of the target back inside; getting worse shows at once."""
+    shown = None
+    seen = []
+    for value in (49.0, 50.4, 49.6, 50.2, 49.2, 48.0, 47.4):
+        _v, _t, shown = tile_texts(_pm25(value), "vi", shown)
+        seen.append(shown)
+    assert seen == ["good", "warn", "warn", "warn", "warn", "warn", "good"]
+    assert kpis.steady_status(61.0, 50.0, "lower", "good") == "bad"  # worse at once
+    assert kpis.steady_status(59.0, 50.0, "lower", "bad") == "bad"  # 60 - 2.5
+    assert kpis.steady_status(57.0, 50.0, "lower", "bad") == "warn"
+    # Higher is better: the band lies on the other side.
+    assert kpis.steady_status(25.5, 25.0, "higher", "warn") == "warn"
+    assert kpis.steady_status(26.5, 25.0, "higher", "warn") == "good"

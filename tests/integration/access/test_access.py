@@ -813,7 +813,17 @@ def _overview(client) -> dict:
         "inputs": [
             {"id": "overview-interval", "property": "n_intervals", "value": None}
         ],
-        "state": [{"id": "overview-press", "property": "data-drawn", "value": None}],
+        "state": [
+            {"id": "overview-press", "property": "data-drawn", "value": None},
+            [
+                {
+                    "id": {"type": "overview-kpi-tile", "domain": d},
+                    "property": "className",
+                    "value": None,
+                }
+                for d in DOMAINS
+            ],
+        ],
         "changedPropIds": [],
     }
     resp = client.post("/_dash-update-component", json=body)

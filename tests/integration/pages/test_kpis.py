@@ -163,7 +163,15 @@ def _overview(client, n) -> dict:  # noqa: ANN001
                 {"id": "overview-interval", "property": "n_intervals", "value": n}
             ],
             "state": [
-                {"id": "overview-press", "property": "data-drawn", "value": None}
+                {"id": "overview-press", "property": "data-drawn", "value": None},
+                [
+                    {
+                        "id": {"type": "overview-kpi-tile", "domain": d},
+                        "property": "className",
+                        "value": None,
+                    }
+                    for d in DOMAINS
+                ],
             ],
             "changedPropIds": ["overview-interval.n_intervals"] if n else [],
         },
