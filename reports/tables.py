@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from i18n import to_local
+from reports import xlsx
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -84,28 +84,18 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    """One sheet with the report workbook's header style and column fitting."""
     wb = Workbook()
     ws = wb.active
-    ws.title = table.name[:31]
-    ws.append([c.title for c in table.columns])
-    fill = PatternFill("solid", fgColor="DDE3EA")
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-    widths = [len(c.title) for c in table.columns]
+    ws.title = xlsx.sheet_name(table.name)
+    xlsx.header(ws, 1, 1, [c.title for c in table.columns])
     for row in _rows(table):
         ws.append(row)
-        for i, v in enumerate(row):
-            shown = (
-                16 if isinstance(v, datetime) else len(str(v)) if v is not None else 0
-            )
-            widths[i] = max(widths[i], min(shown, 60))
     for i, col in enumerate(table.columns, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = widths[i - 1] + 2
         if col.kind == "time":
-            for cell in ws[letter][1:]:
+            for cell in ws[get_column_letter(i)][1:]:
                 cell.number_format = "dd/mm/yyyy hh:mm"
+    xlsx.fit(ws)
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

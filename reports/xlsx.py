@@ -27,10 +27,10 @@ def render(content: Content) -> bytes:
     lang = content.spec.lang
     wb = Workbook()
     ws = wb.active
-    ws.title = _sheet_name(t("reports.summary", lang))
+    ws.title = sheet_name(t("reports.summary", lang))
     _summary(ws, content)
     for s in content.sections:
-        _domain_sheet(wb.create_sheet(_sheet_name(t(f"nav.{s.domain}", lang))), s, lang)
+        _domain_sheet(wb.create_sheet(sheet_name(t(f"nav.{s.domain}", lang))), s, lang)
     wb.properties.title = (
         f"{t('reports.pdf.title', lang)} {text.period_label(content.period, lang)}"
     )
@@ -40,11 +40,11 @@ def render(content: Content) -> bytes:
     return buf.getvalue()
 
 
-def _sheet_name(name: str) -> str:
+def sheet_name(name: str) -> str:
     return name.translate(_BAD_SHEET_CHARS)[:31]
 
 
-def _header(ws: Worksheet, row: int, col: int, names: list[str]) -> None:
+def header(ws: Worksheet, row: int, col: int, names: list[str]) -> None:
     for i, name in enumerate(names):
         cell = ws.cell(row=row, column=col + i, value=name)
         cell.font = HEAD_FONT
@@ -67,7 +67,7 @@ def _summary(ws: Worksheet, c: Content) -> None:
         "reports.col.from",
         "reports.col.to",
     )
-    _header(ws, 1, 1, [t(k, lang) for k in keys])
+    header(ws, 1, 1, [t(k, lang) for k in keys])
     for r, s in enumerate(c.sections, start=2):
         p = s.provider
         ws.cell(r, 1, t(f"nav.{s.domain}", lang))
@@ -86,7 +86,7 @@ def _summary(ws: Worksheet, c: Content) -> None:
         ws.cell(r, 10, c.period.first).number_format = DATE
         ws.cell(r, 11, c.period.last).number_format = DATE
     ws.freeze_panes = "A2"
-    _fit(ws)
+    fit(ws)
 
 
 def _domain_sheet(ws: Worksheet, s: Section, lang: str) -> None:
@@ -95,7 +95,7 @@ def _domain_sheet(ws: Worksheet, s: Section, lang: str) -> None:
     value_head = (
         f"{text.kpi_name(p, lang)} ({unit})" if p else t("reports.col.value", lang)
     )
-    _header(
+    header(
         ws,
         1,
         1,
@@ -120,7 +120,7 @@ def _domain_sheet(ws: Worksheet, s: Section, lang: str) -> None:
             "reports.col.state",
         )
     ]
-    _header(ws, 1, 5, heads)
+    header(ws, 1, 5, heads)
     names = text.area_names(lang)
     for r, a in enumerate(s.alerts.itertuples(), start=2):
         raised: datetime = text.local(int(a.raised_ms))
@@ -134,10 +134,10 @@ def _domain_sheet(ws: Worksheet, s: Section, lang: str) -> None:
                 ws.cell(r, col, float(v)).number_format = "#,##0.0"
         ws.cell(r, 12, t(f"alerts.state.{a.state}", lang))
     ws.freeze_panes = "A2"
-    _fit(ws)
+    fit(ws)
 
 
-def _fit(ws: Worksheet) -> None:
+def fit(ws: Worksheet) -> None:
     """Columns as wide as their longest shown value (dates and numbers by their
     format), within 8 to 60 characters."""
     widths: dict[int, int] = {}
