@@ -276,19 +276,7 @@ class ReportsClosed(KpiProvider):
             done = float(done or 0)
             value = 100.0 * done / total if total else None
             return Measure(value, total, pd.DataFrame(columns=TREND_COLUMNS))
-        day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
-        stmt = (
-            select(day, func.count(), closed).where(window).group_by(day).order_by(day)
-        )
-        with engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        total = sum(r[1] for r in rows)
-        done = sum(float(r[2] or 0) for r in rows)
-        trend = pd.DataFrame(
-            [(r[0], 100.0 * float(r[2] or 0) / r[1]) for r in rows],
-            columns=TREND_COLUMNS,
-        )
-        return Measure(100.0 * done / total if total else None, total, trend)
+        return _closed_by_day(engine, window)
 
     def over(
         self,
@@ -299,26 +287,28 @@ class ReportsClosed(KpiProvider):
     ) -> Measure:
         """Share of the reports filed in the period that are closed."""
         c = CitizenReport.__table__.c
-        closed = func.sum(case((c.status == "closed", 1), else_=0))
         where = [c.requested_ms >= start_ms, c.requested_ms < end_ms]
         if areas is not None:
             where.append(c.area.in_(sorted(areas)))
-        day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
-        stmt = (
-            select(day, func.count(), closed)
-            .where(and_(*where))
-            .group_by(day)
-            .order_by(day)
-        )
-        with engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        total = sum(r[1] for r in rows)
-        done = sum(float(r[2] or 0) for r in rows)
-        trend = pd.DataFrame(
-            [(r[0], 100.0 * float(r[2] or 0) / r[1]) for r in rows],
-            columns=TREND_COLUMNS,
-        )
-        return Measure(100.0 * done / total if total else None, total, trend)
+        return _closed_by_day(engine, and_(*where))
+
+
+def _closed_by_day(engine: Engine, where: object) -> Measure:
+    """The share of the reports ``where`` selects that are closed, in %, and the
+    share of each (Vietnam) day's reports as the trend."""
+    c = CitizenReport.__table__.c
+    closed = func.sum(case((c.status == "closed", 1), else_=0))
+    day = (c.requested_ms - (c.requested_ms + VN_OFFSET_MS) % DAY_MS).label("d")
+    stmt = select(day, func.count(), closed).where(where).group_by(day).order_by(day)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    total = sum(r[1] for r in rows)
+    done = sum(float(r[2] or 0) for r in rows)
+    trend = pd.DataFrame(
+        [(r[0], 100.0 * float(r[2] or 0) / r[1]) for r in rows],
+        columns=TREND_COLUMNS,
+    )
+    return Measure(100.0 * done / total if total else None, total, trend)
 
 
 PROVIDERS: dict[str, KpiProvider] = {}
